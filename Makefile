@@ -1,0 +1,38 @@
+# `make run` and `make test` are the two commands a teammate needs (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench validate clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Socket Mode when both Slack tokens are set, otherwise the local console (reads stdin when piped).
+run: $(STAMP)
+	@if [ -n "$$SLACK_BOT_TOKEN" ] && [ -n "$$SLACK_APP_TOKEN" ]; then \
+		exec $(BIN)/python -m bot; \
+	else \
+		exec $(BIN)/srm chat; \
+	fi
+
+test: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/srm validate
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+
+validate: $(STAMP)
+	$(BIN)/srm validate
+
+bench: $(STAMP)
+	$(BIN)/python bench/engine_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
