@@ -1,0 +1,140 @@
+"""Frozen domain objects built from the validated YAML. The engine reads these and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+CATEGORIES = ("infrastructure", "container", "abstracted")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    sources: tuple[str, ...]
+    reviewed: dt.date
+    review_days: int
+
+    @property
+    def due(self) -> dt.date:
+        return self.reviewed + dt.timedelta(days=self.review_days)
+
+    def overdue(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+@dataclass(frozen=True)
+class Control:
+    id: str
+    title: str
+    service: str
+    cis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    definition: str
+    examples: tuple[str, ...]
+    aws_does: str
+    customer_does: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Duty:
+    id: str
+    title: str
+    phrases: tuple[str, ...]
+    owner: str
+    by_category: dict[str, str]
+    aws_does: str
+    customer_does: str
+    controls: tuple[str, ...]
+    provenance: Provenance
+    narrows_to: tuple[str, ...] = ()
+
+    def owner_for(self, category: str) -> str:
+        return self.by_category[category]
+
+    @property
+    def varies_by_category(self) -> bool:
+        return len(set(self.by_category.values())) > 1
+
+
+@dataclass(frozen=True)
+class Override:
+    duty: str
+    owner: str
+    aws_does: str
+    customer_does: str
+    controls: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    weak_aliases: tuple[str, ...]
+    category: str
+    aws_does: str
+    customer_does: str
+    primary_duty: str | None
+    controls: tuple[str, ...]
+    overrides: dict[str, Override]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    phrases: tuple[str, ...]
+    services: tuple[str, ...]
+    duty: str
+    owner: str
+    aws_does: str
+    customer_does: str
+    now: tuple[str, ...]
+    prevent: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Language:
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    other_clouds: tuple[str, ...] = ()
+    security_words: tuple[str, ...] = ()
+    action_words: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    categories: dict[str, Category]
+    duties: dict[str, Duty]
+    services: dict[str, Service]
+    scenarios: dict[str, Scenario]
+    controls: dict[str, Control]
+    retired_controls: dict[str, tuple[str, ...]]
+    language: Language
+    version: str
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "categories": len(self.categories),
+            "duties": len(self.duties),
+            "services": len(self.services),
+            "overrides": sum(len(s.overrides) for s in self.services.values()),
+            "scenarios": len(self.scenarios),
+            "controls": len(self.controls),
+        }
+
+    def service_by_name(self, name: str) -> Service | None:
+        key = " ".join(name.lower().split())
+        for service in self.services.values():
+            if key in (service.id, service.name.lower()) or key in (a.lower() for a in service.aliases):
+                return service
+        return None

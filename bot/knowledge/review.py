@@ -1,0 +1,59 @@
+"""Review cycle and coverage: which entries are past their review date, what the knowledge base covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bot.knowledge.model import CATEGORIES, KnowledgeBase, Provenance
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    kind: str
+    id: str
+    reviewed: dt.date
+    due: dt.date
+
+
+def _provenances(kb: KnowledgeBase) -> Iterator[tuple[str, str, Provenance]]:
+    for c in kb.categories.values():
+        yield "category", c.id, c.provenance
+    for d in kb.duties.values():
+        yield "duty", d.id, d.provenance
+    for s in kb.services.values():
+        yield "service", s.id, s.provenance
+        for o in s.overrides.values():
+            yield "override", f"{s.id}/{o.duty}", o.provenance
+    for sc in kb.scenarios.values():
+        yield "scenario", sc.id, sc.provenance
+
+
+def due_for_review(kb: KnowledgeBase, today: dt.date) -> list[DueEntry]:
+    return [DueEntry(kind, ident, p.reviewed, p.due) for kind, ident, p in _provenances(kb) if p.overdue(today)]
+
+
+def coverage(kb: KnowledgeBase, today: dt.date) -> dict[str, Any]:
+    per_category = Counter(s.category for s in kb.services.values())
+    cited = {c for d in kb.duties.values() for c in d.controls}
+    cited |= {c for s in kb.services.values() for c in s.controls}
+    cited |= {c for s in kb.services.values() for o in s.overrides.values() for c in o.controls}
+    cited |= {c for sc in kb.scenarios.values() for c in sc.prevent}
+    due = due_for_review(kb, today)
+    return {
+        "version": kb.version,
+        "services": len(kb.services),
+        "services_per_category": {c: per_category.get(c, 0) for c in CATEGORIES},
+        "duties": len(kb.duties),
+        "overrides": sum(len(s.overrides) for s in kb.services.values()),
+        "scenarios": len(kb.scenarios),
+        "controls_known": len(kb.controls),
+        "controls_cited": len(cited),
+        "due_for_review": [
+            {"kind": d.kind, "id": d.id, "reviewed": d.reviewed.isoformat(), "due": d.due.isoformat()}
+            for d in due
+        ],
+    }

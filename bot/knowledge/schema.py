@@ -1,0 +1,147 @@
+"""The shape of the knowledge files, checked with pydantic so every problem has a precise location.
+
+Cross-references (a duty named by a service, a control ID, an alias claimed twice) are checked later, in
+`loader.py`, once every file is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Owner = Literal["aws", "customer", "shared"]
+CategoryId = Literal["infrastructure", "container", "abstracted"]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ControlId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+\.\d+$")]
+
+AWS_HOST_SUFFIXES = ("docs.aws.amazon.com", "aws.amazon.com", "d1.awsstatic.com")
+
+
+def _check_url(url: str) -> str:
+    if not url.startswith("https://"):
+        raise ValueError(f"source must be an https URL, got {url!r}")
+    host = url.removeprefix("https://").split("/", 1)[0]
+    if not any(host == h or host.endswith("." + h) for h in AWS_HOST_SUFFIXES):
+        raise ValueError(f"source must be on an AWS documentation host, got {host!r}")
+    return url
+
+
+Url = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Strict):
+    """Anything that states a fact: it cites AWS documentation and says when it was last reviewed."""
+
+    sources: list[Url] = Field(min_length=1)
+    reviewed: dt.date
+    review_days: int = Field(default=180, ge=1, le=3650)
+
+    @field_validator("sources")
+    @classmethod
+    def _aws_urls(cls, urls: list[str]) -> list[str]:
+        return [_check_url(u) for u in urls]
+
+
+class CategoryOwners(Strict):
+    infrastructure: Owner
+    container: Owner
+    abstracted: Owner
+
+
+class CategoryDoc(Sourced):
+    id: CategoryId
+    name: Text
+    definition: Text
+    examples: list[Slug] = Field(min_length=1)
+    aws_does: Text
+    customer_does: Text
+
+
+class DutyDoc(Sourced):
+    id: Slug
+    title: Text
+    phrases: list[Text] = Field(min_length=2)
+    owner: Owner
+    by_category: CategoryOwners
+    aws_does: Text
+    customer_does: Text
+    controls: list[ControlId] = Field(default_factory=list)
+    # A broad duty ("patch management") that, asked about one service, means that service's own answer
+    # for the first of these narrower duties it overrides ("who patches EKS?" → its worker-node patching).
+    narrows_to: list[Slug] = Field(default_factory=list)
+
+
+class OverrideDoc(Sourced):
+    duty: Slug
+    owner: Owner
+    aws_does: Text
+    customer_does: Text
+    controls: list[ControlId] = Field(default_factory=list)
+
+
+class ServiceDoc(Sourced):
+    id: Slug
+    name: Text
+    aliases: list[Text] = Field(min_length=1)
+    weak_aliases: list[Text] = Field(default_factory=list)
+    category: CategoryId
+    aws_does: Text
+    customer_does: Text
+    primary_duty: Slug | None = None
+    controls: list[ControlId] = Field(default_factory=list)
+    overrides: list[OverrideDoc] = Field(default_factory=list)
+
+
+class ScenarioDoc(Sourced):
+    id: Slug
+    title: Text
+    phrases: list[Text] = Field(min_length=2)
+    services: list[Slug] = Field(default_factory=list)
+    duty: Slug
+    owner: Owner
+    aws_does: Text
+    customer_does: Text
+    now: list[Text] = Field(min_length=1)
+    prevent: list[ControlId] = Field(min_length=1)
+
+
+class ControlDoc(Strict):
+    id: ControlId
+    title: Text
+    service: Text
+    cis: list[Text] = Field(default_factory=list)
+
+
+class RetiredControlDoc(Strict):
+    id: ControlId
+    replaced_by: list[ControlId] = Field(default_factory=list)
+    note: Text
+
+
+class LanguageDoc(Strict):
+    """Matching vocabulary: synonyms folded to one word, other clouds, words that mean 'secure'."""
+
+    synonyms: dict[str, list[Text]] = Field(default_factory=dict)
+    other_clouds: list[Text] = Field(default_factory=list)
+    security_words: list[Text] = Field(default_factory=list)
+    action_words: list[Text] = Field(default_factory=list)
+    stopwords: list[Text] = Field(default_factory=list)
+
+
+class KnowledgeFile(Strict):
+    """One YAML file; any file may hold any of the top-level lists."""
+
+    categories: list[CategoryDoc] = Field(default_factory=list)
+    duties: list[DutyDoc] = Field(default_factory=list)
+    services: list[ServiceDoc] = Field(default_factory=list)
+    scenarios: list[ScenarioDoc] = Field(default_factory=list)
+    controls: list[ControlDoc] = Field(default_factory=list)
+    retired_controls: list[RetiredControlDoc] = Field(default_factory=list)
+    language: LanguageDoc | None = None
