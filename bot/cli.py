@@ -1,0 +1,176 @@
+"""The `srm` command: ask, chat, service, validate, eval, report. A surface: it only parses and prints."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.model import KnowledgeBase
+
+
+def _report(exc: KnowledgeError) -> NoReturn:
+    print(f"srm: the knowledge base is invalid ({len(exc.problems)} problem(s)):", file=sys.stderr)
+    for p in exc.problems:
+        print(f"  {p}", file=sys.stderr)
+    raise SystemExit(2) from None
+
+
+def _load(directory: str | None) -> KnowledgeBase:
+    from bot.knowledge.loader import load
+
+    try:
+        return load(directory)
+    except KnowledgeError as exc:
+        _report(exc)
+
+
+def _engine(args: argparse.Namespace):
+    from bot.engine.compiled import load_engine
+
+    try:
+        return load_engine(args.knowledge)
+    except KnowledgeError as exc:
+        _report(exc)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.render import json as render_json
+    from bot.render import text as render_text
+
+    engine = _engine(args)
+    render = render_json.dumps if args.json else render_text.answer
+    if args.question:
+        print(render(engine.ask(" ".join(args.question))))
+        return 0
+    if not args.json and sys.stdin.isatty():
+        print('usage: srm ask "QUESTION"  (or pipe questions, one per line)', file=sys.stderr)
+        return 2
+    for line in sys.stdin:  # batch mode: one question per line, one answer per line, in order
+        print(render(engine.ask(line.rstrip("\n"))), flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
+    from bot.render import text as render_text
+
+    engine = _engine(args)
+    interactive = stdin.isatty()
+    if interactive:
+        print("srm: ask who is responsible for a security task on AWS. Ctrl-D or 'quit' to leave.")
+    while True:
+        if interactive:
+            print("srm> ", end="", flush=True)
+        line = stdin.readline()
+        if not line or line.strip().lower() in {"quit", "exit"}:
+            return 0
+        if not line.strip():
+            continue
+        print(render_text.answer(engine.ask(line.strip())))
+        print()
+
+
+def cmd_service(args: argparse.Namespace) -> int:
+    from bot.render import text as render_text
+
+    engine = _engine(args)
+    card = engine.service_card(" ".join(args.name))
+    if card is None:
+        print(f"srm: no service called {' '.join(args.name)!r}. Try `srm report` for the list.", file=sys.stderr)
+        return 1
+    print(render_text.service_card(card))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.knowledge.review import due_for_review
+
+    kb = _load(args.directory or args.knowledge)
+    counts = ", ".join(f"{v} {k}" for k, v in kb.counts().items())
+    due = due_for_review(kb, dt.date.today())
+    for d in due:
+        print(f"warning: {d.kind} '{d.id}' was reviewed {d.reviewed} and is due since {d.due}", file=sys.stderr)
+    print(f"knowledge base ok ({kb.version}): {counts}; {len(due)} due for review")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.engine.evaluate import evaluate, load_questions
+
+    engine = _engine(args)
+    try:
+        questions = load_questions(Path(args.file))
+    except (OSError, ValueError) as exc:
+        print(f"srm: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    result = evaluate(engine, questions)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(result.report())
+    return 0 if result.owner_accuracy >= args.min else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.knowledge.review import coverage
+
+    data = coverage(_load(args.knowledge), dt.date.today())
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(f"Knowledge base {data['version']}")
+    print(f"  services   {data['services']}  " + "  ".join(
+        f"{k}: {v}" for k, v in data["services_per_category"].items()))
+    for key in ("duties", "overrides", "scenarios", "controls_known", "controls_cited"):
+        print(f"  {key.replace('_', ' '):<10} {data[key]}")
+    print(f"  due for review: {len(data['due_for_review'])}")
+    for d in data["due_for_review"]:
+        print(f"    {d['kind']} {d['id']} (reviewed {d['reviewed']}, due {d['due']})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="srm", description="Who is responsible for a security task on AWS?")
+    p.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: $SRM_KNOWLEDGE_DIR "
+                   "or the one shipped with srm)")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer one question (or questions on stdin, one per line)")
+    ask.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
+    ask.add_argument("question", nargs="*")
+    ask.set_defaults(func=cmd_ask)
+    sub.add_parser("chat", help="local console; reads stdin when it is not a terminal").set_defaults(
+        func=cmd_chat)
+    svc = sub.add_parser("service", help="every duty and its owner for one service")
+    svc.add_argument("name", nargs="+")
+    svc.set_defaults(func=cmd_service)
+    val = sub.add_parser("validate", help="check the knowledge base; non-zero exit on any problem")
+    val.add_argument("directory", nargs="?")
+    val.set_defaults(func=cmd_validate)
+    ev = sub.add_parser("eval", help="accuracy on a question file shaped like eval/dev.yaml")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--min", type=float, default=0.0, help="exit 1 when owner accuracy is below this")
+    ev.set_defaults(func=cmd_eval)
+    rep = sub.add_parser("report", help="coverage and entries due for review")
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The answer engine: question in, Answer out. Knows nothing of Slack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.engine import answer as build
+from bot.engine.answer import OWNER_SHORT, Answer
+from bot.engine.matcher import ACCEPT, Match, Matcher
+from bot.engine.text import words
+from bot.knowledge.model import KnowledgeBase, Service
+
+EXAMPLES = (
+    "who patches rds?",
+    "who patches the guest os on ec2?",
+    "our s3 bucket was public — whose job was that?",
+    "who manages kms key policies?",
+    "who is responsible for eks security?",
+)
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    duty_id: str
+    title: str
+    owner: str
+    specific: bool  # the service's own documentation says so (an override)
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    service: Service
+    rows: tuple[DutyRow, ...]
+
+
+class Engine:
+    def __init__(self, kb: KnowledgeBase, today: dt.date | None = None, matcher: Matcher | None = None):
+        self.kb = kb
+        self.matcher = matcher or Matcher(kb)
+        self._today = today
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def ask(self, question: str) -> Answer:
+        question = question if isinstance(question, str) else ""
+        m = self.matcher.match(question)
+        shown = m.text[:500]
+        if not m.content and not m.services:
+            return build.not_answered(shown, "empty", EXAMPLES[:3])
+        if m.other_cloud:
+            return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
+        service = self.kb.services[m.services[0]] if m.services else None
+        if m.about_service_only and service is not None:
+            return build.for_service(self.kb, shown, service, m.confidence, self.today)
+        best = m.best
+        if best is None or m.confidence < ACCEPT:
+            return build.not_answered(shown, "unsure", self.suggestions(m))
+        if best.kind == "scenario":
+            sc = self.kb.scenarios[best.id]
+            return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
+        duty = self.kb.duties[best.id]
+        result = build.for_duty(self.kb, shown, duty, service, m.confidence, self.today)
+        if len(m.services) > 1:
+            others = tuple(build.for_duty(self.kb, shown, duty, self.kb.services[s], m.confidence, self.today)
+                           for s in m.services[1:4])
+            result = build.Answer(**{**result.__dict__, "related": others})
+        return result
+
+    def suggestions(self, m: Match) -> tuple[str, ...]:
+        service = self.kb.services[m.services[0]] if m.services else None
+        out: list[str] = []
+        if service is not None:
+            out.append(f"who secures {service.name}?")
+        for target in self.matcher.near_misses(m.rest if service else m.content):
+            kind, ident = target.split(":", 1)
+            if kind == "scenario":
+                out.append(self.kb.scenarios[ident].title)
+            else:
+                title = self.kb.duties[ident].title.lower()
+                out.append(f"who is responsible for {title}" + (f" on {service.name}?" if service else "?"))
+        if not out:
+            out = list(EXAMPLES[:3])
+        return tuple(dict.fromkeys(out))[:3]
+
+    def service_card(self, name: str) -> ServiceCard | None:
+        service = self.kb.service_by_name(name)
+        if service is None:
+            services, _ = self.matcher.find_services(self.matcher.folder.fold(words(name)))
+            service = self.kb.services[services[0]] if services else None
+        if service is None:
+            return None
+        rows = []
+        for duty in self.kb.duties.values():
+            override = service.overrides.get(duty.id)
+            owner = override.owner if override else duty.owner_for(service.category)
+            rows.append(DutyRow(duty.id, duty.title, owner, override is not None))
+        return ServiceCard(service, tuple(rows))
+
+
+__all__ = ["OWNER_SHORT", "Answer", "Engine", "ServiceCard"]

@@ -1,0 +1,163 @@
+"""The Answer: what every renderer (text, JSON, Block Kit) gets. Built from a Match, pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bot.knowledge.model import Duty, KnowledgeBase, Provenance, Scenario, Service
+
+OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared: AWS and you"}
+OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
+CATEGORY_EXAMPLE = {"infrastructure": "EC2", "container": "RDS", "abstracted": "S3, Lambda"}
+MAX_SOURCES = 4
+MAX_CONTROLS = 6
+
+
+@dataclass(frozen=True)
+class Ref:
+    id: str
+    name: str
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ControlRef:
+    id: str
+    title: str
+    cis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answered: bool
+    owner: str | None = None
+    service: Ref | None = None
+    duty: Ref | None = None
+    scenario: Ref | None = None
+    confidence: float = 0.0
+    summary: str = ""
+    aws_does: str = ""
+    customer_does: str = ""
+    controls: tuple[ControlRef, ...] = ()
+    sources: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    outdated: bool = False
+    suggestions: tuple[str, ...] = ()
+    category_owners: tuple[tuple[str, str], ...] = ()  # (category, owner) when a general answer varies
+    steps: tuple[str, ...] = ()  # first steps for an incident scenario
+    reason: str | None = None  # why it was not answered: empty | other_cloud | unsure
+    related: tuple[Answer, ...] = field(default=())  # the same duty for other services in the question
+
+
+def _dedupe(items) -> tuple:
+    return tuple(dict.fromkeys(i for i in items if i))
+
+
+def _controls(kb: KnowledgeBase, ids) -> tuple[ControlRef, ...]:
+    refs = []
+    for cid in _dedupe(ids)[:MAX_CONTROLS]:
+        c = kb.controls[cid]
+        refs.append(ControlRef(c.id, c.title, c.cis))
+    return tuple(refs)
+
+
+def _oldest(provs: list[Provenance], today: dt.date) -> tuple[dt.date, bool]:
+    reviewed = min(p.reviewed for p in provs)
+    return reviewed, any(p.overdue(today) for p in provs)
+
+
+def service_ref(s: Service) -> Ref:
+    return Ref(s.id, s.name, s.category)
+
+
+def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | None, confidence: float,
+             today: dt.date) -> Answer:
+    if service is None:
+        return _general(kb, question, duty, confidence, today)
+    if duty.id not in service.overrides:
+        narrower = next((d for d in duty.narrows_to if d in service.overrides), None)
+        duty = kb.duties[narrower] if narrower else duty
+    override = service.overrides.get(duty.id)
+    if override is not None:
+        owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
+        control_ids = (*override.controls, *duty.controls)
+        provs = [override.provenance, duty.provenance]
+        sources = (*override.provenance.sources, service.provenance.sources[0], *duty.provenance.sources)
+    else:
+        owner = duty.owner_for(service.category)
+        cat = kb.categories[service.category]
+        aws_does, you_do = duty.aws_does, duty.customer_does
+        control_ids = (*duty.controls, *service.controls)
+        provs = [duty.provenance, service.provenance]
+        sources = (service.provenance.sources[0], *duty.provenance.sources, cat.provenance.sources[0])
+    reviewed, outdated = _oldest(provs, today)
+    summary = (f"{OWNER_LABEL[owner]}: {duty.title.lower()} on {service.name}"
+               f" ({kb.categories[service.category].name.lower()}).")
+    return Answer(
+        question=question, answered=True, owner=owner, service=service_ref(service),
+        duty=Ref(duty.id, duty.title), confidence=confidence, summary=summary, aws_does=aws_does,
+        customer_does=you_do, controls=_controls(kb, control_ids), sources=_dedupe(sources)[:MAX_SOURCES],
+        reviewed=reviewed, outdated=outdated,
+    )
+
+
+def _general(kb: KnowledgeBase, question: str, duty: Duty, confidence: float, today: dt.date) -> Answer:
+    varies = duty.varies_by_category
+    summary = f"{OWNER_LABEL[duty.owner]}: {duty.title.lower()}."
+    if varies:
+        parts = [f"{OWNER_SHORT[duty.owner_for(c)]} on {c} services ({CATEGORY_EXAMPLE[c]})"
+                 for c in ("infrastructure", "container", "abstracted")]
+        summary += " It depends on the service: " + "; ".join(parts) + "."
+    return Answer(
+        question=question, answered=True, owner=duty.owner, duty=Ref(duty.id, duty.title),
+        confidence=confidence, summary=summary, aws_does=duty.aws_does, customer_does=duty.customer_does,
+        controls=_controls(kb, duty.controls), sources=duty.provenance.sources[:MAX_SOURCES],
+        reviewed=duty.provenance.reviewed, outdated=duty.provenance.overdue(today),
+        category_owners=tuple((c, duty.owner_for(c)) for c in duty.by_category) if varies else (),
+    )
+
+
+def for_service(kb: KnowledgeBase, question: str, service: Service, confidence: float,
+                today: dt.date) -> Answer:
+    """'Who secures X?': always shared, with that service's split."""
+    customer_controls = [c for o in service.overrides.values() if o.owner != "aws" for c in o.controls]
+    cat = kb.categories[service.category]
+    return Answer(
+        question=question, answered=True, owner="shared", service=service_ref(service),
+        confidence=confidence,
+        summary=f"Shared: securing {service.name} is split between AWS and you ({cat.name.lower()}).",
+        aws_does=service.aws_does, customer_does=service.customer_does,
+        controls=_controls(kb, (*service.controls, *customer_controls)),
+        sources=_dedupe((*service.provenance.sources, cat.provenance.sources[0]))[:MAX_SOURCES],
+        reviewed=service.provenance.reviewed, outdated=service.provenance.overdue(today),
+    )
+
+
+def for_scenario(kb: KnowledgeBase, question: str, scenario: Scenario, service: Service | None,
+                 confidence: float, today: dt.date) -> Answer:
+    if service is None and scenario.services:
+        service = kb.services.get(scenario.services[0])
+    return Answer(
+        question=question, answered=True, owner=scenario.owner,
+        service=service_ref(service) if service else None,
+        duty=Ref(scenario.duty, kb.duties[scenario.duty].title), scenario=Ref(scenario.id, scenario.title),
+        confidence=confidence, summary=f"{OWNER_LABEL[scenario.owner]}: {scenario.title}.",
+        aws_does=scenario.aws_does, customer_does=scenario.customer_does,
+        controls=_controls(kb, scenario.prevent), sources=scenario.provenance.sources[:MAX_SOURCES],
+        reviewed=scenario.provenance.reviewed, outdated=scenario.provenance.overdue(today),
+        steps=scenario.now,
+    )
+
+
+NOT_ANSWERED = {
+    "empty": "Ask me who is responsible for a security task on AWS, for example \"who patches RDS?\".",
+    "other_cloud": "I only know the AWS shared responsibility model, so I won't guess about {cloud}.",
+    "unsure": "I'm not sure what you are asking, so I won't name an owner.",
+}
+
+
+def not_answered(question: str, reason: str, suggestions: tuple[str, ...], cloud: str = "") -> Answer:
+    return Answer(question=question, answered=False, reason=reason, suggestions=suggestions[:3],
+                  summary=NOT_ANSWERED[reason].format(cloud=cloud or "other clouds"))

@@ -1,0 +1,255 @@
+"""Find what a question is about: services, a duty or an incident scenario, and how sure we are.
+
+The index is built once per knowledge base; `Matcher.match` is a pure function of the question.
+Approach: clean Slack markup → words → typo correction against the knowledge vocabulary (rapidfuzz) →
+synonym folding → service aliases (longest first; weak aliases only when no other service is named) →
+stemmed content words scored against every duty and scenario phrase, each word weighted by how rare it
+is across phrases (so "host" outweighs "patch").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.engine.text import SynonymFolder, clean_slack, stem, words
+from bot.knowledge.model import KnowledgeBase
+
+ACCEPT = 0.5  # minimum confidence to claim an owner
+
+
+@dataclass(frozen=True)
+class Phrase:
+    target: str  # "duty:<id>" or "scenario:<id>"
+    text: str
+    stems: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    target: str
+    phrase: str
+    score: float
+    coverage: float
+
+    @property
+    def kind(self) -> str:
+        return self.target.split(":", 1)[0]
+
+    @property
+    def id(self) -> str:
+        return self.target.split(":", 1)[1]
+
+
+@dataclass(frozen=True)
+class Match:
+    text: str  # the cleaned question
+    services: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    content: frozenset[str] = frozenset()  # stemmed content words of the question
+    rest: frozenset[str] = frozenset()  # content stems that are not part of a service name
+    corrections: tuple[tuple[str, str], ...] = ()
+    other_cloud: str | None = None
+    confidence: float = 0.0
+    about_service_only: bool = False  # "who secures EKS?"
+    primary_duty_used: bool = False
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass
+class _AliasTable:
+    strong: dict[tuple[str, ...], str] = field(default_factory=dict)
+    weak: dict[tuple[str, ...], str] = field(default_factory=dict)
+    longest: int = 1
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        lang = kb.language
+        self.folder = SynonymFolder(lang.synonyms)
+        self.stopwords = frozenset(words(" ".join(lang.stopwords)))
+        self.security = frozenset(stem(w) for w in words(" ".join(lang.security_words)))
+        self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
+        self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
+        self.aliases = self._alias_table()
+        self.phrases = self._phrases()
+        self.by_stem: dict[str, list[Phrase]] = defaultdict(list)
+        for p in self.phrases:
+            for s in p.stems:
+                self.by_stem[s].append(p)
+        targets_per_stem = {s: len({p.target for p in ps}) for s, ps in self.by_stem.items()}
+        n = len({p.target for p in self.phrases}) or 1
+        self.weight = {s: 1.0 + math.log(n / df) for s, df in targets_per_stem.items()}
+        self.vocabulary, self.known = self._vocabulary()
+
+    # ---- index construction -------------------------------------------------------------------
+    def _tokens(self, text: str) -> list[str]:
+        return self.folder.fold(words(text))
+
+    def _content(self, tokens: list[str]) -> frozenset[str]:
+        return frozenset(stem(t) for t in tokens if t not in self.stopwords)
+
+    def _alias_table(self) -> _AliasTable:
+        table = _AliasTable()
+        for service in self.kb.services.values():
+            for alias in (*service.aliases, service.name, service.id.replace("-", " ")):
+                table.strong.setdefault(tuple(self._tokens(alias)), service.id)
+            for alias in service.weak_aliases:
+                table.weak.setdefault(tuple(self._tokens(alias)), service.id)
+        table.strong.pop((), None)
+        table.weak.pop((), None)
+        table.longest = max(len(k) for k in (*table.strong, *table.weak, ("",)))
+        return table
+
+    def _phrases(self) -> list[Phrase]:
+        out = []
+        for duty in self.kb.duties.values():
+            for text in (*duty.phrases, duty.title):
+                out.append(Phrase(f"duty:{duty.id}", text, self._content(self._tokens(text))))
+        for sc in self.kb.scenarios.values():
+            for text in (*sc.phrases, sc.title):
+                out.append(Phrase(f"scenario:{sc.id}", text, self._content(self._tokens(text))))
+        return [p for p in out if p.stems]
+
+    def _vocabulary(self) -> tuple[list[str], frozenset[str]]:
+        """Words typos are corrected to (phrases, aliases, synonyms) and every word the KB knows."""
+        kb = self.kb
+        target_texts = [p.text for p in self.phrases]
+        target_texts += [a for s in kb.services.values() for a in (*s.aliases, *s.weak_aliases, s.name)]
+        target_texts += [v for vs in kb.language.synonyms.values() for v in vs] + list(kb.language.synonyms)
+        target_texts += list(kb.language.security_words) + list(kb.language.action_words)
+        vocab = sorted({w for t in target_texts for w in words(t) if len(w) >= 4 and w.isalpha()})
+        known_texts = [*target_texts, *kb.language.stopwords, *kb.language.other_clouds]
+        for d in kb.duties.values():
+            known_texts += [d.aws_does, d.customer_does]
+        for s in kb.services.values():
+            known_texts += [s.aws_does, s.customer_does]
+        known = frozenset(w for t in known_texts for w in words(t))
+        return vocab, known
+
+    # ---- matching ---------------------------------------------------------------------------
+    def correct(self, tokens: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        out, fixes = [], []
+        for tok in tokens:
+            if len(tok) < 4 or not tok.isalpha() or tok in self.known:
+                out.append(tok)
+                continue
+            cutoff = 88 if len(tok) <= 5 else 80
+            hit = process.extractOne(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if hit:
+                out.append(hit[0])
+                fixes.append((tok, hit[0]))
+            else:
+                out.append(tok)
+        return out, fixes
+
+    def find_services(self, tokens: list[str]) -> tuple[list[str], set[int]]:
+        """Services named in the question, in order of appearance, and the token positions they used."""
+        strong: list[tuple[int, str]] = []
+        weak: list[tuple[int, str]] = []
+        used: set[int] = set()
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.aliases.longest, len(tokens) - i), 0, -1):
+                key = tuple(tokens[i : i + size])
+                sid = self.aliases.strong.get(key)
+                bucket = strong
+                if sid is None:
+                    sid, bucket = self.aliases.weak.get(key), weak
+                if sid is not None:
+                    bucket.append((i, sid))
+                    used.update(range(i, i + size))
+                    i += size
+                    break
+            else:
+                i += 1
+        chosen = strong or weak
+        ordered: list[str] = []
+        for _, sid in sorted(chosen):
+            if sid not in ordered:
+                ordered.append(sid)
+        return ordered, used
+
+    def _other_cloud(self, tokens: list[str]) -> str | None:
+        joined = f" {' '.join(tokens)} "
+        for cloud in self.other_clouds:
+            if f" {' '.join(cloud)} " in joined:
+                return " ".join(cloud)
+        return None
+
+    def score(self, content: frozenset[str]) -> list[Candidate]:
+        best: dict[str, Candidate] = {}
+        seen: set[Phrase] = set()
+        for s in content:
+            for p in self.by_stem.get(s, ()):
+                if p in seen:
+                    continue
+                seen.add(p)
+                matched = p.stems & content
+                total = sum(self.weight[t] for t in p.stems)
+                got = sum(self.weight[t] for t in matched)
+                coverage = got / total
+                if coverage < 1.0 and not (len(p.stems) >= 3 and len(matched) >= 2 and coverage >= 0.6):
+                    continue
+                score = got * coverage**3  # a partly matched phrase ranks below a whole one
+                cur = best.get(p.target)
+                if cur is None or score > cur.score:
+                    best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4))
+        return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
+
+    def near_misses(self, content: frozenset[str], limit: int = 3) -> list[str]:
+        """Targets sharing any word with the question, best first (for "did you mean")."""
+        tally: dict[str, float] = defaultdict(float)
+        for s in content:
+            for target in {p.target for p in self.by_stem.get(s, ())}:
+                tally[target] += self.weight[s]
+        return [t for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    def match(self, question: str) -> Match:
+        text = clean_slack(question)
+        raw = words(text)
+        corrected, fixes = self.correct(raw)
+        tokens = self.folder.fold(corrected)
+        services, used = self.find_services(tokens)
+        other = self._other_cloud(tokens)
+        content = self._content(tokens)
+        rest = self._content([t for i, t in enumerate(tokens) if i not in used])
+        # Words of a service's name ("auto scaling", "control plane") should not pick the duty, unless
+        # nothing else does ("bucket acl").
+        candidates = self.score(rest) or self.score(content)
+        confidence = self._confidence(candidates, bool(services), len(fixes))
+        base = dict(text=text, services=tuple(services), candidates=tuple(candidates), content=content, rest=rest,
+                    corrections=tuple(fixes), other_cloud=other)
+        if services and (confidence < ACCEPT or self._only_security_words(rest, candidates)):
+            if rest and rest <= self.security:
+                return Match(**base, confidence=0.9, about_service_only=True)
+            if not rest:
+                return Match(**base, confidence=0.7, about_service_only=True)
+            primary = self.kb.services[services[0]].primary_duty
+            if primary and rest <= self.actions | self.security:
+                cand = Candidate(f"duty:{primary}", "(primary duty)", 0.0, 1.0)
+                return Match(**{**base, "candidates": (cand, *candidates)}, confidence=0.75,
+                             primary_duty_used=True)
+        return Match(**base, confidence=confidence)
+
+    def _only_security_words(self, rest: frozenset[str], candidates: list[Candidate]) -> bool:
+        """'who is responsible for eks security' names no duty, even if 'security' is in some phrase."""
+        return bool(rest) and rest <= self.security
+
+    def _confidence(self, candidates: list[Candidate], has_service: bool, fixes: int) -> float:
+        if not candidates:
+            return 0.0
+        top = candidates[0]
+        evidence = top.score + (1.5 if has_service else 0.0)
+        conf = top.coverage * min(1.0, evidence / 3.0)
+        if len(candidates) > 1 and candidates[1].score >= 0.95 * top.score and candidates[1].kind == top.kind:
+            conf *= 0.85  # two readings almost tied
+        return round(conf * (0.95**fixes), 3)
+

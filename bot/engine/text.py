@@ -1,0 +1,75 @@
+"""Question text → clean text → tokens. Pure functions shared by the index and the matcher."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_QUESTION_CHARS = 2000  # enough for any real question; a 20,000-character paste is cut, not refused
+
+_SLACK_LINK = re.compile(r"<(https?://|mailto:)[^>|]*\|([^>]*)>")
+_SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
+_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
+_SLACK_SPECIAL = re.compile(r"<[@!][^>]*>")
+_BARE_URL = re.compile(r"https?://\S+")
+_FORMATTING = re.compile(r"(```|`|(?<!\w)[*_~]+|[*_~]+(?!\w))")
+_ANYWHERE = re.compile(r"(0\.0\.0\.0/0|::/0)")
+_WORD = re.compile(r"[a-z0-9]+")
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def clean_slack(text: str) -> str:
+    """Strip Slack markup but keep what a person reads: link labels, code contents, channel names."""
+    text = _SLACK_LINK.sub(lambda m: m.group(2), text)
+    text = _SLACK_BARE_LINK.sub(" ", text)
+    text = _SLACK_CHANNEL.sub(lambda m: f"#{m.group(1)}" if m.group(1) else " ", text)
+    text = _SLACK_SPECIAL.sub(" ", text)  # user mentions, <!channel>, <!here>, user groups
+    text = html.unescape(text)
+    text = _BARE_URL.sub(" ", text)
+    text = _FORMATTING.sub(" ", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Lowercase alphanumeric words; '0.0.0.0/0' becomes 'anywhere'."""
+    text = _ANYWHERE.sub(" anywhere ", text[:MAX_QUESTION_CHARS].lower())
+    text = unicodedata.normalize("NFKD", text)
+    return [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+class SynonymFolder:
+    """Replaces every variant ("operating system", "db") with its key ("os", "database")."""
+
+    def __init__(self, synonyms: dict[str, tuple[str, ...]]):
+        table: dict[tuple[str, ...], str] = {}
+        for key, variants in synonyms.items():
+            for variant in variants:
+                table[tuple(words(variant))] = key
+        self._table = table
+        self._longest = max((len(k) for k in table), default=0)
+
+    def fold(self, tokens: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                key = self._table.get(tuple(tokens[i : i + size]))
+                if key is not None:
+                    out.extend(key.split())
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out

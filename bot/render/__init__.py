@@ -1,0 +1,1 @@
+"""Renderers: Answer → text (terminal), JSON (machines), Block Kit (Slack). Pure functions."""

@@ -1,0 +1,38 @@
+"""Answer → the JSON object of contract 1 in DESIGN.md (`srm ask --json`). Keep these fields stable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.engine.answer import Answer
+
+
+def to_dict(a: Answer) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "question": a.question,
+        "answered": a.answered,
+        "owner": a.owner if a.answered else None,
+        "service": {"id": a.service.id, "name": a.service.name, "category": a.service.category}
+        if a.service else None,
+        "duty": {"id": a.duty.id, "title": a.duty.name} if a.duty else None,
+        "confidence": a.confidence,
+        "summary": a.summary,
+        "aws_does": a.aws_does,
+        "customer_does": a.customer_does,
+        "controls": [{"id": c.id, "title": c.title} for c in a.controls],
+        "sources": list(a.sources),
+        "reviewed": a.reviewed.isoformat() if a.reviewed else None,
+        "suggestions": list(a.suggestions),
+        # Additions beyond the contract; consumers may ignore them.
+        "scenario": {"id": a.scenario.id, "title": a.scenario.name} if a.scenario else None,
+        "steps": list(a.steps),
+        "outdated": a.outdated,
+        "by_category": dict(a.category_owners),
+        "related": [to_dict(r) for r in a.related],
+    }
+    return out
+
+
+def dumps(a: Answer) -> str:
+    return json.dumps(to_dict(a), ensure_ascii=False)

@@ -1,0 +1,70 @@
+"""The `srm` command, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT, SHARED
+
+SRM = [str(Path(sys.executable).with_name("srm"))]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*SRM, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_ask_text() -> None:
+    r = run("ask", "who patches rds")
+    assert r.returncode == 0 and "Owner:     AWS" in r.stdout and "Sources:" in r.stdout
+
+
+def test_ask_json_single() -> None:
+    r = run("ask", "--json", "who encrypts ebs volumes")
+    data = json.loads(r.stdout)
+    assert data["owner"] == "customer" and data["service"]["id"] == "ebs"
+
+
+def test_ask_json_batch_keeps_order_one_object_per_line() -> None:
+    questions = ["who patches rds", "", "whats for lunch", "who patches the guest os on ec2"]
+    r = run("ask", "--json", stdin="\n".join(questions) + "\n")
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and len(lines) == 4
+    got = [json.loads(line) for line in lines]
+    assert [g["question"] for g in got] == questions
+    assert [g["owner"] for g in got] == ["aws", None, None, "customer"]
+
+
+def test_chat_reads_stdin_when_piped() -> None:
+    r = run("chat", stdin="who patches rds\nwho rotates access keys\n")
+    assert r.returncode == 0 and r.stdout.count("Owner:") == 2
+
+
+def test_validate_ok_and_broken(tmp_path: Path) -> None:
+    assert run("validate").returncode == 0
+    (tmp_path / "bad.yaml").write_text("duties:\n  - id: x\n    title: [\n")
+    r = run("validate", str(tmp_path))
+    assert r.returncode == 2 and "bad.yaml: YAML syntax error" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_knowledge_flag_reports_problems_in_one_place() -> None:
+    r = run("--knowledge", str(FIXTURES / "does-not-exist"), "ask", "who patches rds")
+    assert r.returncode == 2 and "knowledge directory not found" in r.stderr
+
+
+def test_eval_lists_misses_and_gates() -> None:
+    r = run("eval", str(SHARED / "eval" / "dev.yaml"), "--min", "0.95")
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.startswith("owner right:")
+
+
+def test_service_card_and_report() -> None:
+    r = run("service", "rds")
+    assert r.returncode == 0 and "Amazon RDS" in r.stdout and "Guest operating system patching" in r.stdout
+    r = run("report", "--json")
+    data = json.loads(r.stdout)
+    assert data["services"] >= 60 and set(data["services_per_category"]) == {
+        "infrastructure", "container", "abstracted"}
+    assert run("service", "no such thing").returncode == 1

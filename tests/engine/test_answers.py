@@ -1,0 +1,78 @@
+"""Answering rules from DESIGN.md, checked on the shipped knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+
+
+def test_service_override_wins_over_category_default(engine: Engine) -> None:
+    ec2 = engine.ask("who patches the guest os on ec2")
+    rds = engine.ask("who patches the guest os on rds")
+    assert (ec2.owner, ec2.service.id) == ("customer", "ec2")
+    assert (rds.owner, rds.service.id) == ("aws", "rds")
+    assert ec2.duty.id == rds.duty.id
+
+
+def test_general_answer_says_where_the_owner_differs_by_category(engine: Engine) -> None:
+    a = engine.ask("who is responsible for guest os patching")
+    assert a.answered and a.service is None
+    owners = dict(a.category_owners)
+    assert owners["infrastructure"] == "customer" and owners["container"] == "aws"
+    assert "depends on the service" in a.summary.lower()
+
+
+def test_who_secures_a_service_is_shared_with_its_split(engine: Engine) -> None:
+    a = engine.ask("who secures amazon eks?")
+    assert (a.owner, a.service.id, a.duty) == ("shared", "eks", None)
+    assert a.aws_does and a.customer_does and a.sources
+
+
+@pytest.mark.parametrize("q", ["who patches azure vms", "gcp bucket encryption who", "who secures gke nodes"])
+def test_other_clouds_get_no_owner(engine: Engine, q: str) -> None:
+    a = engine.ask(q)
+    assert not a.answered and a.owner is None and a.reason == "other_cloud"
+
+
+@pytest.mark.parametrize("q", ["whats the weather in paris", "please order pizza", "zxcvbnm asdfgh"])
+def test_off_topic_claims_no_owner_and_offers_at_most_three_suggestions(engine: Engine, q: str) -> None:
+    a = engine.ask(q)
+    assert not a.answered and a.owner is None
+    assert 0 < len(a.suggestions) <= 3
+
+
+def test_every_answer_is_sourced_and_dated(engine: Engine) -> None:
+    for q in ["who patches rds", "who encrypts ebs volumes", "our s3 bucket was public", "who secures lambda",
+              "who is responsible for physical security"]:
+        a = engine.ask(q)
+        assert a.answered, q
+        assert a.sources and all(s.startswith("https://") for s in a.sources), q
+        assert a.reviewed is not None, q
+
+
+def test_customer_answers_recommend_real_controls(engine: Engine) -> None:
+    a = engine.ask("who configures the security group on an ec2 instance")
+    assert a.owner == "customer" and a.controls
+    assert all(c.id in engine.kb.controls and c.title for c in a.controls)
+    assert not {c.id for c in a.controls} & set(engine.kb.retired_controls)
+
+
+def test_incident_scenario_gives_first_steps_and_prevention(engine: Engine) -> None:
+    a = engine.ask("incident: someone pushed an aws access key to a public github repo")
+    assert a.answered and a.scenario is not None and a.owner == "customer"
+    assert a.steps and a.controls
+
+
+def test_several_services_are_compared(engine: Engine) -> None:
+    a = engine.ask("compare ec2 and rds patching")
+    assert a.answered and a.service.id == "ec2" and a.owner == "customer"
+    assert [r.service.id for r in a.related] == ["rds"] and a.related[0].owner == "aws"
+
+
+def test_overdue_entries_are_flagged(kb) -> None:
+    import datetime as dt
+
+    later = Engine(kb, today=dt.date(2030, 1, 1)).ask("who patches rds")
+    now = Engine(kb, today=dt.date(2026, 11, 23)).ask("who patches rds")
+    assert later.outdated and not now.outdated

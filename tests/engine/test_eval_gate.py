@@ -1,0 +1,17 @@
+"""Accuracy gate on the shared development questions (the unpublished set is judged the same way)."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.engine.evaluate import evaluate, load_questions
+from tests.conftest import SHARED
+
+DEV = SHARED / "eval" / "dev.yaml"
+
+
+def test_dev_set_owner_accuracy_and_no_owner_on_off_topic(engine: Engine) -> None:
+    assert DEV.exists(), f"{DEV} is missing: CI clones the repository with shared/ beside it"
+    result = evaluate(engine, load_questions(DEV))
+    assert result.off_topic > 0 and result.off_topic_claimed == 0, result.report()
+    assert result.owner_accuracy >= 0.95, result.report()
+    assert result.service_right >= 0.95 * result.service_checked, result.report()

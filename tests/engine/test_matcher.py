@@ -1,0 +1,53 @@
+"""The matcher copes with the way people type in Slack."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+
+
+@pytest.mark.parametrize(("q", "service"), [
+    ("who pacthes rds", "rds"),
+    ("secuirty groups on ec2 whose job", "ec2"),
+    ("WHO PATCHES AURORA POSTGRES", "aurora"),
+    ("*who* patches `dynamo db`?", "dynamodb"),
+    ("<@U123ABC> who encrypts <https://console.aws.amazon.com/ec2|ebs> volumes", "ebs"),
+    ("k8s control plane on eks - who runs it", "eks"),
+])
+def test_typos_markup_case_and_abbreviations(engine: Engine, q: str, service: str) -> None:
+    a = engine.ask(q)
+    assert a.answered, (q, a.summary)
+    assert a.service is not None and a.service.id == service
+
+
+def test_weak_alias_yields_to_a_named_service(engine: Engine) -> None:
+    assert engine.ask("who patches mysql we run on ec2").service.id == "ec2"
+    assert engine.ask("who patches postgres minor versions").service.id in {"rds", "aurora"}
+
+
+def test_typo_correction_is_reported(engine: Engine) -> None:
+    m = engine.matcher.match("who pacthes rds")
+    assert ("pacthes", "patches") in m.corrections
+
+
+@pytest.mark.parametrize("q", ["", "   ", "\n\t", "\x00\x07\x1b\x7f", "🙂🔥🚀", "?!?", "<@U123>", "<!channel>"])
+def test_empty_or_noise_is_not_answered(engine: Engine, q: str) -> None:
+    a = engine.ask(q)
+    assert not a.answered and a.owner is None and a.reason == "empty"
+
+
+def test_huge_question_is_answered_without_error(engine: Engine) -> None:
+    a = engine.ask("who patches rds " + "x" * 20_000)
+    assert a.answered and a.owner == "aws"
+    assert len(a.question) <= 500
+
+
+def test_control_characters_and_emoji_inside_a_question(engine: Engine) -> None:
+    a = engine.ask("who\x00 patches\x1b the guest os 🔥 on ec2\u200b?")
+    assert a.answered and a.owner == "customer"
+
+
+def test_non_string_input_is_not_an_exception(engine: Engine) -> None:
+    a = engine.ask(None)  # type: ignore[arg-type]
+    assert not a.answered
