@@ -1,0 +1,223 @@
+"""Answer → Block Kit. Pure functions; every limit Slack enforces is enforced here first.
+
+Limits (api.slack.com/reference/block-kit): 50 blocks per message, 100 per Home tab, 3,000 characters per
+section text, 150 per header, 75 per button label, 2,000 per button value. Anything longer is shortened
+with an ellipsis. Text taken from users is escaped (&, <, >) so `<!channel>` can never be echoed as a ping.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.engine import ServiceCard
+from bot.engine.answer import OWNER_LABEL, Answer
+from bot.knowledge.model import CATEGORIES, KnowledgeBase
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+SECTION_CHARS = 3000
+HEADER_CHARS = 150
+BUTTON_CHARS = 75
+VALUE_CHARS = 2000
+FALLBACK_CHARS = 3000
+
+OWNER_BADGE = {"aws": "☁️ *AWS*", "customer": "🧑‍💻 *You (the customer)*", "shared": "🤝 *Shared: AWS and you*"}
+SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
+
+# action_ids, shared with the listeners
+SHARE = "share_answer"
+SUGGEST = "suggest"  # suggest_0, suggest_1, ...
+HELPFUL = "feedback_helpful"
+UNHELPFUL = "feedback_unhelpful"
+ASK_EXAMPLE = "ask_example"  # ask_example_0, ...
+
+
+def escape(text: str) -> str:
+    """Escape Slack's three control characters after undoing any escaping Slack already applied."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(mrkdwn, SECTION_CHARS)}}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": shorten(text, HEADER_CHARS)}}
+
+
+def context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(mrkdwn, SECTION_CHARS)}]}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    b: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": shorten(label, BUTTON_CHARS)},
+                         "action_id": action_id, "value": shorten(value, VALUE_CHARS)}
+    if style:
+        b["style"] = style
+    return b
+
+
+def _feedback_value(a: Answer) -> str:
+    data = {"q": a.question[:500], "owner": a.owner, "duty": a.duty.id if a.duty else None,
+            "service": a.service.id if a.service else None,
+            "scenario": a.scenario.id if a.scenario else None, "confidence": a.confidence}
+    return json.dumps(data, ensure_ascii=False)[:VALUE_CHARS]
+
+
+def fallback_text(a: Answer) -> str:
+    """Top-level `text`: what notifications and screen readers show."""
+    if not a.answered:
+        return shorten(a.summary, FALLBACK_CHARS)
+    return shorten(f"{OWNER_LABEL[a.owner or 'shared']}. {a.summary}", FALLBACK_CHARS)
+
+
+def answer_blocks(a: Answer, *, shareable: bool = False, shared_by: str | None = None) -> list[Block]:
+    if not a.answered:
+        return _not_answered_blocks(a)
+    blocks: list[Block] = [
+        section(f"*Owner:* {OWNER_BADGE[a.owner or 'shared']}\n{escape(a.summary)}"),
+        section(f"*What AWS does*\n{escape(a.aws_does)}"),
+        section(f"*What you do*\n{escape(a.customer_does)}"),
+    ]
+    if a.steps:
+        blocks.append(section("*Do now*\n" + "\n".join(f"{i}. {escape(s)}" for i, s in enumerate(a.steps, 1))))
+    if a.category_owners:
+        blocks.append(section("*Depends on the service*\n" + "\n".join(
+            f"• {c}: {SHORT[o]}" for c, o in a.category_owners)))
+    for r in a.related:
+        if r.service:
+            blocks.append(section(f"*Compare — {escape(r.service.name)}:* {OWNER_BADGE[r.owner or 'shared']}\n"
+                                  f"{escape(r.customer_does)}"))
+    if a.controls:
+        blocks.append(section("*Recommended controls* (AWS Security Hub)\n" + "\n".join(
+            f"• `{c.id}` {escape(c.title)}" for c in a.controls)))
+    if a.sources:
+        links = " · ".join(f"<{s}|{escape(_label(s))}>" for s in a.sources)
+        reviewed = a.reviewed.isoformat() if a.reviewed else "unknown"
+        stale = " ⚠️ _may be outdated_" if a.outdated else ""
+        blocks.append(context(f"Sources: {links}\nReviewed {reviewed}{stale}"))
+    where = []
+    if a.service:
+        where.append(f"{escape(a.service.name)} · {a.service.category} service")
+    where.append(f"confidence {a.confidence:.0%}")
+    if shared_by:
+        where.append(f"shared by <@{shared_by}>")
+    blocks.append(context(" · ".join(where)))
+    actions = [button("👍 Helpful", HELPFUL, _feedback_value(a)),
+               button("👎 Not helpful", UNHELPFUL, _feedback_value(a))]
+    if shareable:
+        actions.insert(0, button("Share in channel", SHARE, a.question, style="primary"))
+    blocks.append({"type": "actions", "elements": actions})
+    return blocks[:MAX_MESSAGE_BLOCKS]
+
+
+def _label(url: str) -> str:
+    path = url.split("://", 1)[-1]
+    host, _, rest = path.partition("/")
+    tail = rest.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") or host
+    return shorten(tail.split("#")[0], 60)
+
+
+def _not_answered_blocks(a: Answer) -> list[Block]:
+    blocks: list[Block] = [section(f"🤔 {escape(a.summary)}")]
+    if a.question:
+        blocks.append(context(f"You asked: {escape(shorten(a.question, 300))}"))
+    if a.suggestions:
+        blocks.append(section("*Did you mean:*"))
+        blocks.append({"type": "actions", "elements": [
+            button(s, f"{SUGGEST}_{i}", s) for i, s in enumerate(a.suggestions[:3])]})
+    return blocks
+
+
+def help_blocks(examples: tuple[str, ...]) -> list[Block]:
+    return [
+        header("srm — who owns this security task on AWS?"),
+        section("Ask in plain words and I name the owner (AWS, you, or shared), what each side does, the "
+                "Security Hub controls that prove it, and the AWS docs it rests on."),
+        section("*Commands*\n• `/srm <question>` — private answer with a *Share in channel* button\n"
+                "• `/srm services` — every service I know, by category\n"
+                "• `/srm service <name>` — every duty and its owner for one service\n"
+                "• `/srm help` — this message\n"
+                "• Mention `@srm` in a channel — I answer in the thread\n"
+                "• Or send me a direct message"),
+        section("*Try*\n" + "\n".join(f"• `{escape(e)}`" for e in examples)),
+    ]
+
+
+def services_blocks(kb: KnowledgeBase) -> list[Block]:
+    blocks = [header(f"Services I know ({len(kb.services)})")]
+    for cat in CATEGORIES:
+        names = sorted(s.name for s in kb.services.values() if s.category == cat)
+        c = kb.categories[cat]
+        blocks.append(section(f"*{c.name}* ({len(names)}) — {escape(c.definition)}\n{escape(', '.join(names))}"))
+    blocks.append(context("`/srm service <name>` shows every duty and its owner for one service."))
+    return blocks
+
+
+def service_card_blocks(card: ServiceCard) -> list[Block]:
+    s = card.service
+    blocks = [
+        header(f"{s.name} — {s.category} service"),
+        section(f"*What AWS does*\n{escape(s.aws_does)}\n*What you do*\n{escape(s.customer_does)}"),
+    ]
+    lines = [f"{'*' if r.specific else ''}{escape(r.title)}{'*' if r.specific else ''}: {SHORT[r.owner]}"
+             for r in card.rows]
+    blocks += _chunked_sections(lines, "*Every duty and its owner* (bold = from this service's own docs)")
+    links = " · ".join(f"<{u}|{escape(_label(u))}>" for u in s.provenance.sources)
+    blocks.append(context(f"Sources: {links} · reviewed {s.provenance.reviewed.isoformat()}"))
+    return blocks[:MAX_MESSAGE_BLOCKS]
+
+
+def _chunked_sections(lines: list[str], title: str) -> list[Block]:
+    out, buf = [], title
+    for line in lines:
+        if len(buf) + len(line) + 1 > SECTION_CHARS:
+            out.append(section(buf))
+            buf = ""
+        buf = f"{buf}\n{line}" if buf else line
+    if buf:
+        out.append(section(buf))
+    return out
+
+
+def usage_blocks() -> list[Block]:
+    return [section("Usage: `/srm who patches rds` · `/srm services` · `/srm service <name>` · `/srm help`")]
+
+
+def home_view(kb: KnowledgeBase, examples: tuple[str, ...]) -> dict[str, Any]:
+    cats = [kb.categories[c] for c in CATEGORIES]
+    blocks: list[Block] = [
+        header("The AWS shared responsibility model, in one screen"),
+        section("*AWS secures the cloud* — facilities, hardware, the global network, the host OS and "
+                "hypervisor, and the managed parts of each service.\n*You secure what you put in the "
+                "cloud* — data, identities, configuration, and anything you run yourself. Where the line "
+                "falls depends on the kind of service:"),
+    ]
+    for c in cats:
+        blocks.append(section(f"*{escape(c.name)}* (e.g. {escape(', '.join(c.examples))})\n"
+                              f"{escape(c.definition)}\n☁️ AWS: {escape(c.aws_does)}\n"
+                              f"🧑‍💻 You: {escape(c.customer_does)}"))
+    blocks.append({"type": "divider"})
+    blocks.append(header("Who owns what, by category"))
+    lines = [f"{escape(d.title)} — " + " · ".join(f"{c.id[:5]}.: {SHORT[d.owner_for(c.id)]}" for c in cats)
+             for d in kb.duties.values()]
+    blocks += _chunked_sections(lines, "_infra. = infrastructure, conta. = container, abstr. = abstracted_")
+    blocks.append({"type": "divider"})
+    blocks.append(header("Try asking"))
+    blocks.append({"type": "actions", "elements": [
+        button(e, f"{ASK_EXAMPLE}_{i}", e) for i, e in enumerate(examples[:5])]})
+    blocks.append(section("*How to ask*\n• `/srm who patches rds` anywhere (private, with *Share in channel*)\n"
+                          "• `@srm our bucket was public — whose job was that?` in a channel: I answer in "
+                          "the thread\n• A direct message to me\n• `/srm services`, `/srm service eks`, "
+                          "`/srm help`"))
+    blocks.append(context(f"Knowledge base {kb.version}: {len(kb.services)} services, {len(kb.duties)} duties, "
+                          f"{len(kb.scenarios)} incident scenarios. Every answer cites AWS documentation."))
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

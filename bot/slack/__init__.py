@@ -1,0 +1,1 @@
+"""The Slack surface: Bolt app factory, listeners, event de-duplication, HTTP and Socket Mode entry points."""

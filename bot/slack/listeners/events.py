@@ -1,0 +1,37 @@
+"""Mentions (answered in the thread), direct messages, and the App Home tab."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.engine import EXAMPLES, Engine
+from bot.render import blocks as bk
+from bot.slack.listeners.replies import answer_payload, send
+
+
+def register(app: App, engine: Engine) -> None:
+    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone; built once
+
+    @app.event("app_mention")
+    def mention(event: dict, client: WebClient, logger: logging.Logger) -> None:
+        if event.get("bot_id"):
+            return
+        thread = event.get("thread_ts") or event["ts"]  # never a new top-level message
+        send(logger, client.chat_postMessage, "chat.postMessage", channel=event["channel"], thread_ts=thread,
+             **answer_payload(engine.ask(event.get("text") or "")))
+
+    @app.event("message")
+    def direct_message(event: dict, client: WebClient, logger: logging.Logger) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return
+        send(logger, client.chat_postMessage, "chat.postMessage", channel=event["channel"],
+             thread_ts=event.get("thread_ts"), **answer_payload(engine.ask(event.get("text") or "")))
+
+    @app.event("app_home_opened")
+    def home_opened(event: dict, client: WebClient, logger: logging.Logger) -> None:
+        if event.get("tab") != "home":
+            return
+        send(logger, client.views_publish, "views.publish", user_id=event["user"], view=home)

@@ -1,0 +1,120 @@
+"""A local stand-in for the Slack Web API and response_url endpoints that records every call.
+
+Runs a real HTTP server on 127.0.0.1 (random port). Tests point SLACK_API_BASE_URL at `<url>/api/` and
+put `<url>/response/<name>` in payloads as the response_url.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_USER_ID = "UBOTSRM01"
+BOT_ID = "BBOTSRM01"
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    status: int
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._scripted: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = defaultdict(list)
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {k: v[0] for k, v in parse_qs(raw).items()}
+                status, headers, reply = fake._reply(self.path, body)
+                with fake._lock:
+                    fake.calls.append(Call(self.path, dict(self.headers), body, status))
+                data = json.dumps(reply).encode() if isinstance(reply, dict) else str(reply).encode()
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/json" if isinstance(reply, dict) else "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+
+    def __enter__(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def script(self, path: str, status: int, headers: dict[str, str] | None = None,
+               body: dict[str, Any] | None = None) -> None:
+        """The next call to `path` gets this reply instead of the normal one."""
+        self._scripted[path].append((status, headers or {}, body or {"ok": False, "error": "ratelimited"}))
+
+    def _reply(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        with self._lock:
+            if self._scripted[path]:
+                return self._scripted[path].pop(0)
+        if path.startswith("/response/"):
+            return 200, {}, "ok"
+        method = path.removeprefix("/api/")
+        if method == "auth.test":
+            return 200, {}, {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "T111",
+                             "user": "srm", "team": "Test", "url": "https://test.slack.com/"}
+        if method == "chat.postMessage":
+            return 200, {}, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
+                             "message": {"text": body.get("text", "")}}
+        if method == "views.publish":
+            return 200, {}, {"ok": True, "view": {"id": "V1"}}
+        return 200, {}, {"ok": True}
+
+    def received(self, path: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.path == path and (where is None or where(c))]
+
+    def wait_for(self, path: str, count: int = 1, *, where: Callable[[Call], bool] | None = None,
+                 timeout: float = 10.0) -> list[Call]:
+        """Listeners answer after the ack, on other threads or processes: poll until the calls arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.received(path, where)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} call(s) to {path}, got {len(self.received(path, where))}: "
+                             f"{[(c.path, c.status) for c in self.calls[-10:]]}")
+
+    def settle(self, seconds: float = 0.5) -> None:
+        """Give background listeners time to make calls that must NOT happen."""
+        time.sleep(seconds)

@@ -1,0 +1,91 @@
+"""Run the Procfile's `web:` process (gunicorn) against a FakeSlack, and talk to it over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.slack import signing
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def procfile_command(kind: str) -> list[str]:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == kind:
+            return shlex.split(command.strip())
+    raise AssertionError(f"Procfile has no {kind}: process")
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    seconds: float
+
+
+class WebProcess:
+    def __init__(self, env: dict[str, str], cwd: Path = ROOT):
+        self.port = free_port()
+        command = procfile_command("web")
+        command[0] = str(Path(sys.executable).with_name(command[0]))  # gunicorn from this venv
+        self.env = {**os.environ, **env, "PORT": str(self.port)}
+        self.proc = subprocess.Popen(command, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"web process exited: {self.proc.stderr.read().decode()[-2000:]}")
+            try:
+                if self.get("/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("web process did not become ready")
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return self.proc.stderr.read().decode(errors="replace")
+
+    def request(self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None) -> Response:
+        req = urllib.request.Request(self.url + path, data=body.encode() if method == "POST" else None,
+                                     headers=headers or {}, method=method)
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return Response(r.status, r.read(), time.perf_counter() - start)
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.read(), time.perf_counter() - start)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post_signed(self, body_and_type: tuple[str, str], *, ts: int | None = None,
+                    secret: str = signing.SECRET, extra: dict[str, str] | None = None) -> Response:
+        body, content_type = body_and_type
+        return self.request("POST", "/slack/events", body,
+                            signing.headers(body, content_type, ts=ts, secret=secret, extra=extra))
