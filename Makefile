@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench validate clean
+.PHONY: run test lint bench bench-slack validate clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
+
+bench-slack: $(STAMP)
+	$(BIN)/python bench/slack_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -26,6 +26,12 @@ class Call:
     headers: dict[str, str]
     body: dict[str, Any]
     status: int
+    at: float  # time.monotonic() on arrival, for benchmarks
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default of 5 drops connections under 20 concurrent senders
+    daemon_threads = True
 
 
 class FakeSlack:
@@ -47,7 +53,7 @@ class FakeSlack:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
                 status, headers, reply = fake._reply(self.path, body)
                 with fake._lock:
-                    fake.calls.append(Call(self.path, dict(self.headers), body, status))
+                    fake.calls.append(Call(self.path, dict(self.headers), body, status, time.monotonic()))
                 data = json.dumps(reply).encode() if isinstance(reply, dict) else str(reply).encode()
                 self.send_response(status)
                 for k, v in headers.items():
@@ -57,7 +63,7 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)

@@ -40,22 +40,26 @@ class Response:
 
 
 class WebProcess:
-    def __init__(self, env: dict[str, str], cwd: Path = ROOT):
+    def __init__(self, env: dict[str, str], cwd: Path = ROOT, app: str | None = None):
         self.port = free_port()
         command = procfile_command("web")
         command[0] = str(Path(sys.executable).with_name(command[0]))  # gunicorn from this venv
+        if app is not None:  # the same server settings with another WSGI app (the benchmark's floor)
+            command[-1] = app
         self.env = {**os.environ, **env, "PORT": str(self.port)}
         self.proc = subprocess.Popen(command, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 30.0, health: bool = True) -> None:
+        """Until GET /healthz answers 200 (or, with health=False, until anything answers)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"web process exited: {self.proc.stderr.read().decode()[-2000:]}")
             try:
-                if self.get("/healthz").status == 200:
+                status = self.get("/healthz").status
+                if status == 200 or not health:
                     return
             except OSError:
                 time.sleep(0.1)
