@@ -19,6 +19,8 @@ from bot.engine.text import SynonymFolder, clean_slack, stem, words
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
+INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
+SERVICE_FIT = 1.5  # a scenario about the service named in the question, or about another one
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Match:
 class _AliasTable:
     strong: dict[tuple[str, ...], str] = field(default_factory=dict)
     weak: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Words that name the service itself; the other words of an alias ("nodes" in "eks nodes") still
+    # describe the task and stay available to duty matching.
+    name_words: dict[str, frozenset[str]] = field(default_factory=dict)
     longest: int = 1
 
 
@@ -77,6 +82,7 @@ class Matcher:
         self.stopwords = frozenset(words(" ".join(lang.stopwords)))
         self.security = frozenset(stem(w) for w in words(" ".join(lang.security_words)))
         self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
+        self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.aliases = self._alias_table()
         self.phrases = self._phrases()
@@ -103,6 +109,9 @@ class Matcher:
                 table.strong.setdefault(tuple(self._tokens(alias)), service.id)
             for alias in service.weak_aliases:
                 table.weak.setdefault(tuple(self._tokens(alias)), service.id)
+            single = [a for a in service.aliases if len(self._tokens(a)) == 1]
+            table.name_words[service.id] = frozenset(
+                t for text in (service.name, service.id.replace("-", " "), *single) for t in self._tokens(text))
         table.strong.pop((), None)
         table.weak.pop((), None)
         table.longest = max(len(k) for k in (*table.strong, *table.weak, ("",)))
@@ -165,7 +174,8 @@ class Matcher:
                     sid, bucket = self.aliases.weak.get(key), weak
                 if sid is not None:
                     bucket.append((i, sid))
-                    used.update(range(i, i + size))
+                    names = self.aliases.name_words[sid]
+                    used.update(j for j in range(i, i + size) if tokens[j] in names)
                     i += size
                     break
             else:
@@ -204,6 +214,22 @@ class Matcher:
                     best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4))
         return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
 
+    def _rank(self, duties: list[Candidate], scenarios: list[Candidate], services: list[str],
+              incident: bool) -> list[Candidate]:
+        """Duties and scenarios in one list. A scenario about other services than the ones named loses
+        weight; an incident report ("our key was leaked") favours scenarios over the bare duty, and most
+        the scenarios about a service it names."""
+        ranked = list(duties)
+        for c in scenarios:
+            about = self.kb.scenarios[c.id].services
+            factor = INCIDENT_BOOST if incident else 1.0
+            if services and about and not set(services) & set(about):
+                factor /= SERVICE_FIT
+            elif services and about and incident:
+                factor *= SERVICE_FIT
+            ranked.append(Candidate(c.target, c.phrase, round(c.score * factor, 4), c.coverage))
+        return sorted(ranked, key=lambda c: (-c.score, -c.coverage, c.target))
+
     def near_misses(self, content: frozenset[str], limit: int = 3) -> list[str]:
         """Targets sharing any word with the question, best first (for "did you mean")."""
         tally: dict[str, float] = defaultdict(float)
@@ -223,7 +249,9 @@ class Matcher:
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
         # Words of a service's name ("auto scaling", "control plane") should not pick the duty, unless
         # nothing else does ("bucket acl").
-        candidates = self.score(rest) or self.score(content)
+        duties = [c for c in self.score(rest) or self.score(content) if c.kind == "duty"]
+        scenarios = [c for c in self.score(content) if c.kind == "scenario"]
+        candidates = self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
         confidence = self._confidence(candidates, bool(services), len(fixes))
         base = dict(text=text, services=tuple(services), candidates=tuple(candidates), content=content, rest=rest,
                     corrections=tuple(fixes), other_cloud=other)

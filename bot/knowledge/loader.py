@@ -260,8 +260,12 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         controls={c.id: Control(c.id, c.title, c.service, tuple(c.cis)) for c in by_kind["controls"]},
         retired_controls={r.id: tuple(r.replaced_by) for r in by_kind["retired_controls"]},
         language=Language(
-            {k: tuple(v) for k, v in lang.synonyms.items()}, tuple(lang.other_clouds),
-            tuple(lang.security_words), tuple(lang.action_words), tuple(lang.stopwords),
+            synonyms={k: tuple(v) for k, v in lang.synonyms.items()},
+            other_clouds=tuple(lang.other_clouds),
+            security_words=tuple(lang.security_words),
+            action_words=tuple(lang.action_words),
+            incident_words=tuple(lang.incident_words),
+            stopwords=tuple(lang.stopwords),
         ),
         version=version,
     )

@@ -108,6 +108,7 @@ class Language:
     other_clouds: tuple[str, ...] = ()
     security_words: tuple[str, ...] = ()
     action_words: tuple[str, ...] = ()
+    incident_words: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
 
 

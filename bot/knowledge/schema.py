@@ -132,6 +132,7 @@ class LanguageDoc(Strict):
     other_clouds: list[Text] = Field(default_factory=list)
     security_words: list[Text] = Field(default_factory=list)
     action_words: list[Text] = Field(default_factory=list)
+    incident_words: list[Text] = Field(default_factory=list)
     stopwords: list[Text] = Field(default_factory=list)
 
 
