@@ -98,7 +98,8 @@ def answer_blocks(a: Answer, *, shareable: bool = False, shared_by: str | None =
                                   f"{escape(r.customer_does)}"))
     if a.controls:
         blocks.append(section("*Recommended controls* (AWS Security Hub)\n" + "\n".join(
-            f"• `{c.id}` {escape(c.title)}" for c in a.controls)))
+            f"• `{c.id}` {escape(c.title)}" + (f" _({escape(c.cis[0])})_" if c.cis else "")
+            for c in a.controls)))
     if a.sources:
         links = " · ".join(f"<{s}|{escape(_label(s))}>" for s in a.sources)
         reviewed = a.reviewed.isoformat() if a.reviewed else "unknown"

@@ -30,6 +30,7 @@ def to_dict(a: Answer) -> dict[str, Any]:
         "outdated": a.outdated,
         "by_category": dict(a.category_owners),
         "related": [to_dict(r) for r in a.related],
+        "cis": {c.id: list(c.cis) for c in a.controls if c.cis},  # CIS AWS Foundations Benchmark numbers
     }
     return out
 

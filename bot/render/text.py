@@ -34,9 +34,9 @@ def answer(a: Answer) -> str:
     if a.steps:
         lines.append("Do now:")
         lines += [f"  {i}. {s}" for i, s in enumerate(a.steps, 1)]
-    if a.controls:
-        lines.append("Controls:  " + a.controls[0].id + " " + a.controls[0].title)
-        lines += [f"           {c.id} {c.title}" for c in a.controls[1:]]
+    for i, c in enumerate(a.controls):
+        cis = f" ({c.cis[0]})" if c.cis else ""  # the newest benchmark version
+        lines.append(f"{'Controls:' if i == 0 else '':<11}{c.id} {c.title}{cis}")
     for r in a.related:
         lines.append(f"Compare:   {r.service.name if r.service else ''}: {OWNER_LABEL[r.owner or 'shared']}")
     lines.append("Sources:   " + "\n           ".join(a.sources))
