@@ -62,10 +62,14 @@ class Engine:
             sc = self.kb.scenarios[best.id]
             return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
         duty = self.kb.duties[best.id]
+        named = [self.kb.services[s] for s in m.services]
+        # "iam roles on ec2 instances": the service whose own docs speak to the duty is the subject.
+        specific = [s for s in named if {duty.id, *duty.narrows_to} & set(s.overrides)]
+        service = (specific or named or [None])[0]
         result = build.for_duty(self.kb, shown, duty, service, m.confidence, self.today)
-        if len(m.services) > 1:
-            others = tuple(build.for_duty(self.kb, shown, duty, self.kb.services[s], m.confidence, self.today)
-                           for s in m.services[1:4])
+        if len(named) > 1:
+            others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today)
+                           for s in named if s is not service)[:3]
             result = build.Answer(**{**result.__dict__, "related": others})
         return result
 

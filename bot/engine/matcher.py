@@ -20,6 +20,7 @@ from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
+DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
 SERVICE_FIT = 1.5  # a scenario about the service named in the question, or about another one
 
 
@@ -34,8 +35,9 @@ class Phrase:
 class Candidate:
     target: str
     phrase: str
-    score: float
-    coverage: float
+    score: float  # matched weight × coverage³: what ranks candidates
+    coverage: float  # share of the phrase's weight found in the question
+    matched: float = 0.0  # weight of the phrase's words found in the question
 
     @property
     def kind(self) -> str:
@@ -194,7 +196,8 @@ class Matcher:
                 return " ".join(cloud)
         return None
 
-    def score(self, content: frozenset[str]) -> list[Candidate]:
+    def score(self, content: frozenset[str], guessed: frozenset[str] = frozenset(),
+              loose: bool = False) -> list[Candidate]:
         best: dict[str, Candidate] = {}
         seen: set[Phrase] = set()
         for s in content:
@@ -206,13 +209,21 @@ class Matcher:
                 total = sum(self.weight[t] for t in p.stems)
                 got = sum(self.weight[t] for t in matched)
                 coverage = got / total
-                if coverage < 1.0 and not (len(p.stems) >= 3 and len(matched) >= 2 and coverage >= 0.6):
+                if coverage < 1.0 and not self._partial_ok(p, matched - guessed, coverage, loose):
                     continue
                 score = got * coverage**3  # a partly matched phrase ranks below a whole one
                 cur = best.get(p.target)
                 if cur is None or score > cur.score:
-                    best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4))
+                    best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4),
+                                               round(got, 4))
         return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
+
+    def _partial_ok(self, phrase: Phrase, matched: frozenset[str], coverage: float, loose: bool) -> bool:
+        """Most of a long phrase; or, when loose, half of one whose matched word belongs to almost
+        nothing else ("rbac" of "kubernetes rbac")."""
+        if len(phrase.stems) >= 3 and len(matched) >= 2 and coverage >= 0.6:
+            return True
+        return loose and coverage >= 0.5 and any(self.weight[t] >= DISTINCTIVE for t in matched)
 
     def _rank(self, duties: list[Candidate], scenarios: list[Candidate], services: list[str],
               incident: bool) -> list[Candidate]:
@@ -227,7 +238,7 @@ class Matcher:
                 factor /= SERVICE_FIT
             elif services and about and incident:
                 factor *= SERVICE_FIT
-            ranked.append(Candidate(c.target, c.phrase, round(c.score * factor, 4), c.coverage))
+            ranked.append(Candidate(c.target, c.phrase, round(c.score * factor, 4), c.coverage, c.matched))
         return sorted(ranked, key=lambda c: (-c.score, -c.coverage, c.target))
 
     def near_misses(self, content: frozenset[str], limit: int = 3) -> list[str]:
@@ -249,8 +260,13 @@ class Matcher:
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
         # Words of a service's name ("auto scaling", "control plane") should not pick the duty, unless
         # nothing else does ("bucket acl").
-        duties = [c for c in self.score(rest) or self.score(content) if c.kind == "duty"]
-        scenarios = [c for c in self.score(content) if c.kind == "scenario"]
+        # Half a phrase is enough only in a question that is clearly about AWS security (a service or a
+        # security word), and never on the strength of a typo fix ("lunch" → "launch").
+        guessed = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
+        loose = bool(services) or bool(content & self.security)
+        duties = [c for c in self.score(rest, guessed, loose) or self.score(content, guessed, loose)
+                  if c.kind == "duty"]
+        scenarios = [c for c in self.score(content, guessed, loose) if c.kind == "scenario"]
         candidates = self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
         confidence = self._confidence(candidates, bool(services), len(fixes))
         base = dict(text=text, services=tuple(services), candidates=tuple(candidates), content=content, rest=rest,
@@ -275,8 +291,8 @@ class Matcher:
         if not candidates:
             return 0.0
         top = candidates[0]
-        evidence = top.score + (1.5 if has_service else 0.0)
-        conf = top.coverage * min(1.0, evidence / 3.0)
+        evidence = top.matched + (1.5 if has_service else 0.0)
+        conf = math.sqrt(top.coverage) * min(1.0, evidence / 3.0)
         if len(candidates) > 1 and candidates[1].score >= 0.95 * top.score and candidates[1].kind == top.kind:
             conf *= 0.85  # two readings almost tied
         return round(conf * (0.95**fixes), 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.engine import Engine
 from bot.engine.evaluate import evaluate, load_questions
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES, SHARED
 
 DEV = SHARED / "eval" / "dev.yaml"
 
@@ -15,3 +15,11 @@ def test_dev_set_owner_accuracy_and_no_owner_on_off_topic(engine: Engine) -> Non
     assert result.off_topic > 0 and result.off_topic_claimed == 0, result.report()
     assert result.owner_accuracy >= 0.95, result.report()
     assert result.service_right >= 0.95 * result.service_checked, result.report()
+
+
+def test_own_question_set_in_the_same_style(engine: Engine) -> None:
+    """234 questions written for this project without looking at the engine (tests/fixtures/questions.yaml).
+    It has since guided development, so it is a regression gate, not a blind measure."""
+    result = evaluate(engine, load_questions(FIXTURES / "questions.yaml"))
+    assert result.off_topic >= 20 and result.off_topic_claimed == 0, result.report()
+    assert result.owner_accuracy >= 0.93, result.report()
