@@ -271,6 +271,10 @@ class Matcher:
         confidence = self._confidence(candidates, bool(services), len(fixes))
         base = dict(text=text, services=tuple(services), candidates=tuple(candidates), content=content, rest=rest,
                     corrections=tuple(fixes), other_cloud=other)
+        general = self.kb.language.general_duty
+        if not services and general and content and content <= self.security:
+            cand = Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0)
+            return Match(**{**base, "candidates": (cand,)}, confidence=0.8)
         if services and (confidence < ACCEPT or self._only_security_words(rest, candidates)):
             if rest and rest <= self.security:
                 return Match(**base, confidence=0.9, about_service_only=True)

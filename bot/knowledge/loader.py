@@ -222,6 +222,8 @@ class _Checker:
             for sid in sc.services:
                 self.ref(doc, "services", sid, "services")
             self.controls(doc, sc.prevent, "prevent")
+        for doc in self.by_kind["language"]:
+            self.ref(doc, "duties", doc.model.general_duty, "general_duty")
         if len(self.by_kind["language"]) > 1:
             self.add(self.by_kind["language"][1], "language is defined in more than one file")
 
@@ -266,6 +268,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
             action_words=tuple(lang.action_words),
             incident_words=tuple(lang.incident_words),
             stopwords=tuple(lang.stopwords),
+            general_duty=lang.general_duty,
         ),
         version=version,
     )
