@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.engine import answer as build
-from bot.engine.answer import OWNER_SHORT, Answer
+from bot.engine.answer import Answer
 from bot.engine.matcher import ACCEPT, Match, Matcher
 from bot.engine.text import words
 from bot.knowledge.model import KnowledgeBase, Service
@@ -104,4 +104,4 @@ class Engine:
         return ServiceCard(service, tuple(rows))
 
 
-__all__ = ["OWNER_SHORT", "Answer", "Engine", "ServiceCard"]
+__all__ = ["EXAMPLES", "Answer", "Engine", "ServiceCard"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -59,7 +59,6 @@ class Match:
     other_cloud: str | None = None
     confidence: float = 0.0
     about_service_only: bool = False  # "who secures EKS?"
-    primary_duty_used: bool = False
 
     @property
     def best(self) -> Candidate | None:
@@ -251,45 +250,47 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
-        raw = words(text)
-        corrected, fixes = self.correct(raw)
+        corrected, fixes = self.correct(words(text))
         tokens = self.folder.fold(corrected)
         services, used = self.find_services(tokens)
-        other = self._other_cloud(tokens)
         content = self._content(tokens)
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
-        # Words of a service's name ("auto scaling", "control plane") should not pick the duty, unless
-        # nothing else does ("bucket acl").
-        # Half a phrase is enough only in a question that is clearly about AWS security (a service or a
-        # security word), and never on the strength of a typo fix ("lunch" → "launch").
+        candidates = self._candidates(tokens, content, rest, services, fixes)
+        base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
+                     rest=rest, corrections=tuple(fixes), other_cloud=self._other_cloud(tokens))
+        return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
+
+    def _candidates(self, tokens: list[str], content: frozenset[str], rest: frozenset[str],
+                    services: list[str], fixes: list[tuple[str, str]]) -> list[Candidate]:
+        # Duties are scored without the words that name a service ("auto scaling" is not the scaling
+        # duty) unless nothing else matches ("bucket acl"); scenarios keep them ("rds snapshot public").
+        # Half a phrase is enough only in a question clearly about AWS security (a service or a
+        # security word), and never on the strength of a typo fix alone ("lunch" → "launch").
         guessed = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
         loose = bool(services) or bool(content & self.security)
         duties = [c for c in self.score(rest, guessed, loose) or self.score(content, guessed, loose)
                   if c.kind == "duty"]
         scenarios = [c for c in self.score(content, guessed, loose) if c.kind == "scenario"]
-        candidates = self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
-        confidence = self._confidence(candidates, bool(services), len(fixes))
-        base = dict(text=text, services=tuple(services), candidates=tuple(candidates), content=content, rest=rest,
-                    corrections=tuple(fixes), other_cloud=other)
-        general = self.kb.language.general_duty
-        if not services and general and content and content <= self.security:
-            cand = Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0)
-            return Match(**{**base, "candidates": (cand,)}, confidence=0.8)
-        if services and (confidence < ACCEPT or self._only_security_words(rest, candidates)):
-            if rest and rest <= self.security:
-                return Match(**base, confidence=0.9, about_service_only=True)
-            if not rest:
-                return Match(**base, confidence=0.7, about_service_only=True)
-            primary = self.kb.services[services[0]].primary_duty
-            if primary and rest <= self.actions | self.security:
-                cand = Candidate(f"duty:{primary}", "(primary duty)", 0.0, 1.0)
-                return Match(**{**base, "candidates": (cand, *candidates)}, confidence=0.75,
-                             primary_duty_used=True)
-        return Match(**base, confidence=confidence)
+        return self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
 
-    def _only_security_words(self, rest: frozenset[str], candidates: list[Candidate]) -> bool:
-        """'who is responsible for eks security' names no duty, even if 'security' is in some phrase."""
-        return bool(rest) and rest <= self.security
+    def _decide(self, m: Match, confidence: float) -> Match:
+        """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""
+        general = self.kb.language.general_duty
+        if not m.services:
+            if general and m.content and m.content <= self.security:
+                return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
+                               confidence=0.8)
+            return replace(m, confidence=confidence)
+        only_security = bool(m.rest) and m.rest <= self.security
+        if confidence >= ACCEPT and not only_security:
+            return replace(m, confidence=confidence)
+        if only_security or not m.rest:
+            return replace(m, confidence=0.9 if m.rest else 0.7, about_service_only=True)
+        primary = self.kb.services[m.services[0]].primary_duty
+        if primary and m.rest <= self.actions | self.security:
+            cand = Candidate(f"duty:{primary}", "(primary duty)", 0.0, 1.0)
+            return replace(m, candidates=(cand, *m.candidates), confidence=0.75)
+        return replace(m, confidence=confidence)
 
     def _confidence(self, candidates: list[Candidate], has_service: bool, fixes: int) -> float:
         if not candidates:

@@ -136,14 +136,3 @@ class LanguageDoc(Strict):
     general_duty: Slug | None = None  # meant by "who is responsible for security?" and nothing more
     stopwords: list[Text] = Field(default_factory=list)
 
-
-class KnowledgeFile(Strict):
-    """One YAML file; any file may hold any of the top-level lists."""
-
-    categories: list[CategoryDoc] = Field(default_factory=list)
-    duties: list[DutyDoc] = Field(default_factory=list)
-    services: list[ServiceDoc] = Field(default_factory=list)
-    scenarios: list[ScenarioDoc] = Field(default_factory=list)
-    controls: list[ControlDoc] = Field(default_factory=list)
-    retired_controls: list[RetiredControlDoc] = Field(default_factory=list)
-    language: LanguageDoc | None = None
