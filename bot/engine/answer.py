@@ -11,6 +11,8 @@ OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared
 OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
 CATEGORY_EXAMPLE = {"infrastructure": "EC2", "container": "RDS", "abstracted": "S3, Lambda"}
 MAX_SOURCES = 4
+# Control families that apply to the whole account whatever the service (Security Hub ID prefixes).
+ACCOUNT_WIDE_CONTROLS = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
 MAX_CONTROLS = 6
 
 
@@ -63,6 +65,13 @@ def _controls(kb: KnowledgeBase, ids) -> tuple[ControlRef, ...]:
     return tuple(refs)
 
 
+def _fitting_controls(control_ids: tuple[str, ...], service: Service) -> tuple[str, ...]:
+    """A duty's controls that fit one service: its own family (RDS.* for RDS) or account-wide ones.
+    An RDS answer should not recommend Systems Manager patch compliance for EC2 instances."""
+    own = {service.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in service.aliases)}
+    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE_CONTROLS)
+
+
 def _oldest(provs: list[Provenance], today: dt.date) -> tuple[dt.date, bool]:
     reviewed = min(p.reviewed for p in provs)
     return reviewed, any(p.overdue(today) for p in provs)
@@ -80,16 +89,17 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         narrower = next((d for d in duty.narrows_to if d in service.overrides), None)
         duty = kb.duties[narrower] if narrower else duty
     override = service.overrides.get(duty.id)
+    fitting = _fitting_controls(duty.controls, service)
     if override is not None:
         owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
-        control_ids = (*override.controls, *duty.controls)
-        provs = [override.provenance, duty.provenance]
-        sources = (*override.provenance.sources, service.provenance.sources[0], *duty.provenance.sources)
+        control_ids = (*override.controls, *fitting)
+        provs = [override.provenance, service.provenance]
+        sources = (*override.provenance.sources, service.provenance.sources[0])
     else:
         owner = duty.owner_for(service.category)
         cat = kb.categories[service.category]
         aws_does, you_do = duty.aws_does, duty.customer_does
-        control_ids = (*duty.controls, *service.controls)
+        control_ids = (*fitting, *service.controls) or duty.controls
         provs = [duty.provenance, service.provenance]
         sources = (service.provenance.sources[0], *duty.provenance.sources, cat.provenance.sources[0])
     reviewed, outdated = _oldest(provs, today)
