@@ -63,9 +63,11 @@ class Engine:
             return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
         duty = self.kb.duties[best.id]
         named = [self.kb.services[s] for s in m.services]
-        # "iam roles on ec2 instances": the service whose own docs speak to the duty is the subject.
+        # The subject is the service whose own docs speak to the duty, else one that is not an
+        # account-wide tool ("the iam role of our ecs tasks" is about ECS), else the first named.
         specific = [s for s in named if {duty.id, *duty.narrows_to} & set(s.overrides)]
-        service = (specific or named or [None])[0]
+        workload = [s for s in named if not build.account_wide(s)]
+        service = (specific or workload or named or [None])[0]
         result = build.for_duty(self.kb, shown, duty, service, m.confidence, self.today)
         if len(named) > 1:
             others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today)

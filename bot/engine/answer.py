@@ -11,8 +11,10 @@ OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared
 OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
 CATEGORY_EXAMPLE = {"infrastructure": "EC2", "container": "RDS", "abstracted": "S3, Lambda"}
 MAX_SOURCES = 4
-# Control families that apply to the whole account whatever the service (Security Hub ID prefixes).
-ACCOUNT_WIDE_CONTROLS = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
+# Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
+# to one workload: their controls fit any answer, and next to another service they are the tool, not
+# the subject ("the iam role of our ecs tasks" is about ECS).
+ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
 MAX_CONTROLS = 6
 
 
@@ -69,12 +71,16 @@ def _fitting_controls(control_ids: tuple[str, ...], service: Service) -> tuple[s
     """A duty's controls that fit one service: its own family (RDS.* for RDS) or account-wide ones.
     An RDS answer should not recommend Systems Manager patch compliance for EC2 instances."""
     own = {service.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in service.aliases)}
-    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE_CONTROLS)
+    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE)
 
 
 def _oldest(provs: list[Provenance], today: dt.date) -> tuple[dt.date, bool]:
     reviewed = min(p.reviewed for p in provs)
     return reviewed, any(p.overdue(today) for p in provs)
+
+
+def account_wide(s: Service) -> bool:
+    return s.id.replace("-", "") in ACCOUNT_WIDE
 
 
 def service_ref(s: Service) -> Ref:

@@ -195,8 +195,10 @@ class Matcher:
                 return " ".join(cloud)
         return None
 
-    def score(self, content: frozenset[str], guessed: frozenset[str] = frozenset(),
+    def score(self, content: frozenset[str], weak: frozenset[str] = frozenset(),
               loose: bool = False) -> list[Candidate]:
+        """Every duty and scenario with a phrase the question covers; `weak` words (typo fixes, service
+        names) count toward a whole phrase but cannot make a partial one."""
         best: dict[str, Candidate] = {}
         seen: set[Phrase] = set()
         for s in content:
@@ -208,7 +210,7 @@ class Matcher:
                 total = sum(self.weight[t] for t in p.stems)
                 got = sum(self.weight[t] for t in matched)
                 coverage = got / total
-                if coverage < 1.0 and not self._partial_ok(p, matched - guessed, coverage, loose):
+                if coverage < 1.0 and not self._partial_ok(p, matched - weak, coverage, loose):
                     continue
                 score = got * coverage**3  # a partly matched phrase ranks below a whole one
                 cur = best.get(p.target)
@@ -266,11 +268,13 @@ class Matcher:
         # duty) unless nothing else matches ("bucket acl"); scenarios keep them ("rds snapshot public").
         # Half a phrase is enough only in a question clearly about AWS security (a service or a
         # security word), and never on the strength of a typo fix alone ("lunch" → "launch").
-        guessed = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
+        # Words that only name a service ("s3 bucket") never make half a phrase on their own either.
+        weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
+        weak |= content - rest
         loose = bool(services) or bool(content & self.security)
-        duties = [c for c in self.score(rest, guessed, loose) or self.score(content, guessed, loose)
+        duties = [c for c in self.score(rest, weak, loose) or self.score(content, weak, loose)
                   if c.kind == "duty"]
-        scenarios = [c for c in self.score(content, guessed, loose) if c.kind == "scenario"]
+        scenarios = [c for c in self.score(content, weak, loose) if c.kind == "scenario"]
         return self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
 
     def _decide(self, m: Match, confidence: float) -> Match:
