@@ -53,6 +53,9 @@ class Engine:
         if m.other_cloud:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
         service = self.kb.services[m.services[0]] if m.services else None
+        category = self.kb.categories.get(m.category or "")
+        if m.about_service_only and category is not None:  # "who secures abstracted services like s3?"
+            return build.for_category(shown, category, m.confidence, self.today)
         if m.about_service_only and service is not None:
             return build.for_service(self.kb, shown, service, m.confidence, self.today)
         best = m.best
@@ -63,11 +66,14 @@ class Engine:
             return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
         duty = self.kb.duties[best.id]
         named = [self.kb.services[s] for s in m.services]
-        # The subject is the service whose own docs speak to the duty, else one that is not an
-        # account-wide tool ("the iam role of our ecs tasks" is about ECS), else the first named.
-        specific = [s for s in named if {duty.id, *duty.narrows_to} & set(s.overrides)]
-        workload = [s for s in named if not build.account_wide(s)]
-        service = (specific or workload or named or [None])[0]
+        # The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
+        # about ECS), and among those first the one whose own docs speak to the duty.
+        def rank(s: Service) -> tuple[bool, bool]:
+            return s.account_wide, not {duty.id, *duty.narrows_to} & set(s.overrides)
+
+        service = min(named, key=rank) if named else None
+        if service is None and category is not None:
+            return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
         result = build.for_duty(self.kb, shown, duty, service, m.confidence, self.today)
         if len(named) > 1:
             others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today)

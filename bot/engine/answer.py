@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.knowledge.model import Duty, KnowledgeBase, Provenance, Scenario, Service
+from bot.knowledge.model import ACCOUNT_WIDE, Category, Duty, KnowledgeBase, Provenance, Scenario, Service
 
 OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared: AWS and you"}
 OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
 CATEGORY_EXAMPLE = {"infrastructure": "EC2", "container": "RDS", "abstracted": "S3, Lambda"}
 MAX_SOURCES = 4
-# Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
-# to one workload: their controls fit any answer, and next to another service they are the tool, not
-# the subject ("the iam role of our ecs tasks" is about ECS).
-ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
+
 MAX_CONTROLS = 6
 
 
@@ -79,10 +76,6 @@ def _oldest(provs: list[Provenance], today: dt.date) -> tuple[dt.date, bool]:
     return reviewed, any(p.overdue(today) for p in provs)
 
 
-def account_wide(s: Service) -> bool:
-    return s.id.replace("-", "") in ACCOUNT_WIDE
-
-
 def service_ref(s: Service) -> Ref:
     return Ref(s.id, s.name, s.category)
 
@@ -116,6 +109,31 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         duty=Ref(duty.id, duty.title), confidence=confidence, summary=summary, aws_does=aws_does,
         customer_does=you_do, controls=_controls(kb, control_ids), sources=_dedupe(sources)[:MAX_SOURCES],
         reviewed=reviewed, outdated=outdated,
+    )
+
+
+def in_category(kb: KnowledgeBase, question: str, duty: Duty, category: Category, confidence: float,
+                today: dt.date) -> Answer:
+    """A duty asked about a whole category ("the operating system on infrastructure services")."""
+    owner = duty.owner_for(category.id)
+    return Answer(
+        question=question, answered=True, owner=owner, duty=Ref(duty.id, duty.title), confidence=confidence,
+        summary=f"{OWNER_LABEL[owner]}: {duty.title.lower()} on {category.name.lower()}.",
+        aws_does=duty.aws_does, customer_does=duty.customer_does, controls=_controls(kb, duty.controls),
+        sources=_dedupe((*duty.provenance.sources, *category.provenance.sources))[:MAX_SOURCES],
+        reviewed=min(duty.provenance.reviewed, category.provenance.reviewed),
+        outdated=duty.provenance.overdue(today) or category.provenance.overdue(today),
+    )
+
+
+def for_category(question: str, category: Category, confidence: float, today: dt.date) -> Answer:
+    """'Who secures abstracted services?': shared, with the category's split."""
+    return Answer(
+        question=question, answered=True, owner="shared", confidence=confidence,
+        summary=f"Shared: {category.name.lower()} — {category.definition}",
+        aws_does=category.aws_does, customer_does=category.customer_does,
+        sources=category.provenance.sources[:MAX_SOURCES], reviewed=category.provenance.reviewed,
+        outdated=category.provenance.overdue(today),
     )
 
 

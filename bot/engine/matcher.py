@@ -20,6 +20,7 @@ from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
+PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
 SERVICE_FIT = 1.5  # a scenario about the service named in the question, or about another one
 
@@ -58,7 +59,8 @@ class Match:
     corrections: tuple[tuple[str, str], ...] = ()
     other_cloud: str | None = None
     confidence: float = 0.0
-    about_service_only: bool = False  # "who secures EKS?"
+    about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
+    category: str | None = None  # "infrastructure services", when named
 
     @property
     def best(self) -> Candidate | None:
@@ -72,6 +74,7 @@ class _AliasTable:
     # Words that name the service itself; the other words of an alias ("nodes" in "eks nodes") still
     # describe the task and stay available to duty matching.
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    categories: dict[tuple[str, ...], str] = field(default_factory=dict)
     longest: int = 1
 
 
@@ -113,9 +116,12 @@ class Matcher:
             single = [a for a in service.aliases if len(self._tokens(a)) == 1]
             table.name_words[service.id] = frozenset(
                 t for text in (service.name, service.id.replace("-", " "), *single) for t in self._tokens(text))
+        for category in self.kb.categories.values():
+            for alias in category.aliases:
+                table.categories.setdefault(tuple(self._tokens(alias)), category.id)
         table.strong.pop((), None)
         table.weak.pop((), None)
-        table.longest = max(len(k) for k in (*table.strong, *table.weak, ("",)))
+        table.longest = max(len(k) for k in (*table.strong, *table.weak, *table.categories, ("",)))
         return table
 
     def _phrases(self) -> list[Phrase]:
@@ -161,7 +167,9 @@ class Matcher:
         return out, fixes
 
     def find_services(self, tokens: list[str]) -> tuple[list[str], set[int]]:
-        """Services named in the question, in order of appearance, and the token positions they used."""
+        """Services named in the question, in order of appearance, and the token positions they used.
+        A service named after "on", "in", "using" or "via" ("ecs tasks on fargate", "nginx on ec2") is
+        the platform the question is about, so it comes first."""
         strong: list[tuple[int, str]] = []
         weak: list[tuple[int, str]] = []
         used: set[int] = set()
@@ -183,10 +191,21 @@ class Matcher:
                 i += 1
         chosen = strong or weak
         ordered: list[str] = []
-        for _, sid in sorted(chosen):
+        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in PLATFORM_WORDS]
+        for _, sid in [*sorted(platform), *sorted(chosen)]:
             if sid not in ordered:
                 ordered.append(sid)
         return ordered, used
+
+    def _find_category(self, tokens: list[str], used: set[int]) -> str | None:
+        """A category named as such ("abstracted services"); its words are then not duty words."""
+        for size in range(self.aliases.longest, 0, -1):
+            for i in range(len(tokens) - size + 1):
+                cid = self.aliases.categories.get(tuple(tokens[i : i + size]))
+                if cid is not None and not used & set(range(i, i + size)):
+                    used.update(range(i, i + size))
+                    return cid
+        return None
 
     def _other_cloud(self, tokens: list[str]) -> str | None:
         joined = f" {' '.join(tokens)} "
@@ -255,11 +274,12 @@ class Matcher:
         corrected, fixes = self.correct(words(text))
         tokens = self.folder.fold(corrected)
         services, used = self.find_services(tokens)
+        category = self._find_category(tokens, used)
         content = self._content(tokens)
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
         candidates = self._candidates(tokens, content, rest, services, fixes)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
-                     rest=rest, corrections=tuple(fixes), other_cloud=self._other_cloud(tokens))
+                     rest=rest, corrections=tuple(fixes), other_cloud=self._other_cloud(tokens), category=category)
         return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
 
     def _candidates(self, tokens: list[str], content: frozenset[str], rest: frozenset[str],
@@ -280,12 +300,21 @@ class Matcher:
     def _decide(self, m: Match, confidence: float) -> Match:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""
         general = self.kb.language.general_duty
+        only_security = bool(m.rest) and m.rest <= self.security
         if not m.services:
+            if m.category and (not m.rest or only_security or confidence < ACCEPT):
+                return replace(m, confidence=0.8, about_service_only=True)
             if general and m.content and m.content <= self.security:
                 return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
                                confidence=0.8)
             return replace(m, confidence=confidence)
-        only_security = bool(m.rest) and m.rest <= self.security
+        if m.category and (not m.rest or only_security or confidence < ACCEPT):
+            return replace(m, confidence=0.8, about_service_only=True)
+        tools = [self.kb.services[s] for s in m.services if self.kb.services[s].account_wide]
+        if len(tools) < len(m.services) and tools and tools[0].primary_duty and (not m.rest or only_security):
+            # "identity and access management for dynamodb": the tool's duty, on the workload
+            cand = Candidate(f"duty:{tools[0].primary_duty}", "(account-wide tool)", 0.0, 1.0)
+            return replace(m, candidates=(cand, *m.candidates), confidence=0.8)
         if confidence >= ACCEPT and not only_security:
             return replace(m, confidence=confidence)
         if only_security or not m.rest:

@@ -236,7 +236,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
     return KnowledgeBase(
         categories={
             c.id: Category(c.id, c.name, c.definition, tuple(c.examples), c.aws_does, c.customer_does,
-                           _provenance(c))
+                           _provenance(c), tuple(c.aliases))
             for c in by_kind["categories"]
         },
         duties={

@@ -6,6 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 CATEGORIES = ("infrastructure", "container", "abstracted")
+# Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
+# to one workload: their controls fit any answer, and next to another service they are the tool, not
+# the subject ("the iam role of our ecs tasks" is about ECS).
+ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Category:
     aws_does: str
     customer_does: str
     provenance: Provenance
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,10 @@ class Service:
     controls: tuple[str, ...]
     overrides: dict[str, Override]
     provenance: Provenance
+
+    @property
+    def account_wide(self) -> bool:
+        return self.id.replace("-", "") in ACCOUNT_WIDE
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class CategoryOwners(Strict):
 class CategoryDoc(Sourced):
     id: CategoryId
     name: Text
+    aliases: list[Text] = Field(default_factory=list)
     definition: Text
     examples: list[Slug] = Field(min_length=1)
     aws_does: Text

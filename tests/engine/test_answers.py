@@ -76,3 +76,21 @@ def test_overdue_entries_are_flagged(kb) -> None:
     later = Engine(kb, today=dt.date(2030, 1, 1)).ask("who patches rds")
     now = Engine(kb, today=dt.date(2026, 11, 23)).ask("who patches rds")
     assert later.outdated and not now.outdated
+
+
+def test_a_category_named_as_such(engine: Engine) -> None:
+    a = engine.ask("who secures abstracted services like s3 and dynamodb?")
+    assert (a.answered, a.owner, a.service) == (True, "shared", None)
+    assert a.aws_does == engine.kb.categories["abstracted"].aws_does
+    b = engine.ask("who patches the operating system on container services")
+    assert b.owner == "aws" and "container services" in b.summary.lower()
+
+
+def test_an_account_wide_tool_applies_to_the_workload(engine: Engine) -> None:
+    a = engine.ask("who handles identity and access management for dynamodb")
+    assert a.owner == "customer" and a.duty.id == "iam-policies" and a.service.id == "dynamodb"
+
+
+def test_a_platform_named_after_on_is_the_subject(engine: Engine) -> None:
+    a = engine.ask("ecs tasks on fargate - who patches the underlying host os")
+    assert a.service.id == "fargate" and a.owner == "aws"

@@ -23,3 +23,9 @@ def test_own_question_set_in_the_same_style(engine: Engine) -> None:
     result = evaluate(engine, load_questions(FIXTURES / "questions.yaml"))
     assert result.off_topic >= 20 and result.off_topic_claimed == 0, result.report()
     assert result.owner_accuracy >= 0.93, result.report()
+
+
+def test_every_duty_and_category_the_seeds_name_is_answered(engine: Engine) -> None:
+    """tests/fixtures/seed_questions.yaml: one question per duty or category in ../shared/seeds."""
+    result = evaluate(engine, load_questions(FIXTURES / "seed_questions.yaml"))
+    assert result.owner_accuracy >= 0.95, result.report()
