@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,18 @@ def test_service_card_and_report() -> None:
     assert data["services"] >= 60 and set(data["services_per_category"]) == {
         "infrastructure", "container", "abstracted"}
     assert run("service", "no such thing").returncode == 1
+
+
+def test_overdue_entries_warn_in_validate_and_show_in_report(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "mini_kb", kb)
+    path = kb / "kb.yaml"
+    old, new = "reviewed: 2026-11-01\n    overrides:", "reviewed: 2020-01-01\n    overrides:"
+    path.write_text(path.read_text().replace(old, new))
+    r = run("validate", str(kb))
+    assert r.returncode == 0 and "warning: service 'rds' was reviewed 2020-01-01" in r.stderr
+    assert "1 due for review" in r.stdout
+    report = json.loads(run("--knowledge", str(kb), "report", "--json").stdout)
+    assert [d["id"] for d in report["due_for_review"]] == ["rds"]
+    answer = run("--knowledge", str(kb), "ask", "who secures rds").stdout
+    assert "may be outdated" in answer
