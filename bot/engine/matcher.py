@@ -85,6 +85,7 @@ class Matcher:
         self.folder = SynonymFolder(lang.synonyms)
         self.stopwords = frozenset(words(" ".join(lang.stopwords)))
         self.security = frozenset(stem(w) for w in words(" ".join(lang.security_words)))
+        self.resources = frozenset(stem(w) for w in self.folder.fold(words(" ".join(lang.resource_words))))
         self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
         self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
@@ -258,7 +259,7 @@ class Matcher:
                 factor /= SERVICE_FIT
             elif services and about and incident:
                 factor *= SERVICE_FIT
-            ranked.append(Candidate(c.target, c.phrase, round(c.score * factor, 4), c.coverage, c.matched))
+            ranked.append(replace(c, score=round(c.score * factor, 4)))
         return sorted(ranked, key=lambda c: (-c.score, -c.coverage, c.target))
 
     def near_misses(self, content: frozenset[str], limit: int = 3) -> list[str]:
@@ -301,6 +302,8 @@ class Matcher:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""
         general = self.kb.language.general_duty
         only_security = bool(m.rest) and m.rest <= self.security
+        # "security of our rds databases": resource words alone do not name a duty either
+        about_resources = bool(m.rest) and m.rest - self.resources <= self.security
         if not m.services:
             if m.category and (not m.rest or only_security or confidence < ACCEPT):
                 return replace(m, confidence=0.8, about_service_only=True)
@@ -317,7 +320,7 @@ class Matcher:
             return replace(m, candidates=(cand, *m.candidates), confidence=0.8)
         if confidence >= ACCEPT and not only_security:
             return replace(m, confidence=confidence)
-        if only_security or not m.rest:
+        if only_security or about_resources or not m.rest:
             return replace(m, confidence=0.9 if m.rest else 0.7, about_service_only=True)
         primary = self.kb.services[m.services[0]].primary_duty
         if primary and m.rest <= self.actions | self.security:

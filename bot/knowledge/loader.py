@@ -268,6 +268,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
             action_words=tuple(lang.action_words),
             incident_words=tuple(lang.incident_words),
             stopwords=tuple(lang.stopwords),
+            resource_words=tuple(lang.resource_words),
             general_duty=lang.general_duty,
         ),
         version=version,

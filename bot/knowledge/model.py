@@ -118,6 +118,7 @@ class Language:
     security_words: tuple[str, ...] = ()
     action_words: tuple[str, ...] = ()
     incident_words: tuple[str, ...] = ()
+    resource_words: tuple[str, ...] = ()
     general_duty: str | None = None
     stopwords: tuple[str, ...] = ()
 

@@ -134,6 +134,7 @@ class LanguageDoc(Strict):
     security_words: list[Text] = Field(default_factory=list)
     action_words: list[Text] = Field(default_factory=list)
     incident_words: list[Text] = Field(default_factory=list)
+    resource_words: list[Text] = Field(default_factory=list)
     general_duty: Slug | None = None  # meant by "who is responsible for security?" and nothing more
     stopwords: list[Text] = Field(default_factory=list)
 
