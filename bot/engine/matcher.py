@@ -116,7 +116,7 @@ class Matcher:
                 table.weak.setdefault(tuple(self._tokens(alias)), service.id)
             single = [a for a in service.aliases if len(self._tokens(a)) == 1]
             table.name_words[service.id] = frozenset(
-                t for text in (service.name, service.id.replace("-", " "), *single) for t in self._tokens(text))
+                stem(t) for text in (service.name, service.id.replace("-", " "), *single) for t in self._tokens(text))
         for category in self.kb.categories.values():
             for alias in category.aliases:
                 table.categories.setdefault(tuple(self._tokens(alias)), category.id)
@@ -185,7 +185,7 @@ class Matcher:
                 if sid is not None:
                     bucket.append((i, sid))
                     names = self.aliases.name_words[sid]
-                    used.update(j for j in range(i, i + size) if tokens[j] in names)
+                    used.update(j for j in range(i, i + size) if stem(tokens[j]) in names)
                     i += size
                     break
             else:
