@@ -87,3 +87,12 @@ def test_slash_command_with_a_broken_response_url_is_logged_not_raised(app: App,
     while not any(r.getMessage() == "slack call failed" for r in caplog.records):
         assert time.monotonic() < deadline, "the failure was not logged"
         time.sleep(0.05)
+
+
+def test_every_answer_is_logged_with_its_match(app: App, fake: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    dm = payloads.direct_message("who patches the guest os on ec2", channel="D0LOG0001")
+    assert dispatch(app, event_body(dm)) == 200
+    fake.wait_for("/api/chat.postMessage", where=lambda c: c.body.get("channel") == "D0LOG0001")
+    [record] = [r for r in caplog.records if r.getMessage() == "answer"]
+    assert (record.surface, record.owner, record.service, record.duty) == ("dm", "customer", "ec2", "guest-os-patching")

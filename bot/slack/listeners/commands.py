@@ -14,5 +14,5 @@ def register(app: App, engine: Engine) -> None:
     @app.command("/srm")
     def srm(ack: Ack, command: dict, respond: Respond, logger: logging.Logger) -> None:
         ack()
-        payload = command_payload(engine, command.get("text") or "")
+        payload = command_payload(engine, command.get("text") or "", logger)
         send(logger, respond, "response_url", response_type="ephemeral", **payload)

@@ -18,12 +18,23 @@ from bot.render import blocks as bk
 Payload = dict[str, Any]
 
 
+def log_answer(logger: logging.Logger, surface: str, answer: Answer) -> Answer:
+    """One structured line per answer: what was asked and what it matched (for tuning and audits)."""
+    logger.info("answer", extra={
+        "surface": surface, "question": answer.question[:300], "answered": answer.answered,
+        "owner": answer.owner, "service": answer.service.id if answer.service else None,
+        "duty": answer.duty.id if answer.duty else None,
+        "scenario": answer.scenario.id if answer.scenario else None, "confidence": answer.confidence,
+    })
+    return answer
+
+
 def answer_payload(answer: Answer, *, shareable: bool = False, shared_by: str | None = None) -> Payload:
     return {"text": bk.fallback_text(answer),
             "blocks": bk.answer_blocks(answer, shareable=shareable, shared_by=shared_by)}
 
 
-def command_payload(engine: Engine, text: str) -> Payload:
+def command_payload(engine: Engine, text: str, logger: logging.Logger | None = None) -> Payload:
     """`/srm ...`: help, services, service <name>, empty → usage, anything else is a question."""
     words = text.strip().split(maxsplit=1)
     verb = words[0].lower() if words else ""
@@ -40,7 +51,10 @@ def command_payload(engine: Engine, text: str) -> Payload:
             missing = f"I don't know a service called “{bk.shorten(name, 80)}”." if name else "Which service?"
             return {"text": missing, "blocks": [bk.section(bk.escape(missing) + " Try `/srm services`.")]}
         return {"text": f"{card.service.name}: every duty and its owner", "blocks": bk.service_card_blocks(card)}
-    return answer_payload(engine.ask(text), shareable=True)
+    answer = engine.ask(text)
+    if logger is not None:
+        log_answer(logger, "command", answer)
+    return answer_payload(answer, shareable=True)
 
 
 def send(logger: logging.Logger, call: Callable[..., Any], what: str, **kwargs: Any) -> None:
