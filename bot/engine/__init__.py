@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engine import answer as build
 from bot.engine.answer import Answer
 from bot.engine.matcher import ACCEPT, Match, Matcher
 from bot.engine.text import words
-from bot.knowledge.model import KnowledgeBase, Service
+from bot.knowledge.model import Duty, KnowledgeBase, Service
 
 EXAMPLES = (
     "who patches rds?",
@@ -66,20 +66,21 @@ class Engine:
             return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
         duty = self.kb.duties[best.id]
         named = [self.kb.services[s] for s in m.services]
-        # The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
-        # about ECS), and among those first the one whose own docs speak to the duty.
-        def rank(s: Service) -> tuple[bool, bool]:
-            return s.account_wide, not {duty.id, *duty.narrows_to} & set(s.overrides)
+        if not named:
+            if category is not None:
+                return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
+            return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
+        subject = min(named, key=lambda s: self._subject_rank(duty, s))
+        result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today)
+        others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today)
+                       for s in named if s is not subject)[:3]
+        return replace(result, related=others)
 
-        service = min(named, key=rank) if named else None
-        if service is None and category is not None:
-            return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
-        result = build.for_duty(self.kb, shown, duty, service, m.confidence, self.today)
-        if len(named) > 1:
-            others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today)
-                           for s in named if s is not service)[:3]
-            result = build.Answer(**{**result.__dict__, "related": others})
-        return result
+    @staticmethod
+    def _subject_rank(duty: Duty, service: Service) -> tuple[bool, bool]:
+        """The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
+        about ECS), and among those first the one whose own docs speak to the duty."""
+        return service.account_wide, not {duty.id, *duty.narrows_to} & set(service.overrides)
 
     def suggestions(self, m: Match) -> tuple[str, ...]:
         service = self.kb.services[m.services[0]] if m.services else None
