@@ -63,6 +63,8 @@ class Engine:
             return build.not_answered(shown, "unsure", self.suggestions(m))
         if best.kind == "scenario":
             sc = self.kb.scenarios[best.id]
+            about = next((s for s in m.services if s in sc.services), None)  # the named service it is about
+            service = self.kb.services[about] if about else service
             return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
         duty = self.kb.duties[best.id]
         named = [self.kb.services[s] for s in m.services]
