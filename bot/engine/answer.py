@@ -52,6 +52,16 @@ class Answer:
     related: tuple[Answer, ...] = field(default=())  # the same duty for other services in the question
 
 
+def headline(a: Answer) -> str:
+    """The summary without its leading owner label, for layouts that show the owner on its own."""
+    label = OWNER_LABEL.get(a.owner or "", "Shared")
+    for prefix in (f"{label}: ", "Shared: "):
+        if a.summary.startswith(prefix):
+            rest = a.summary[len(prefix):]
+            return rest[:1].upper() + rest[1:]
+    return a.summary
+
+
 def _dedupe(items) -> tuple:
     return tuple(dict.fromkeys(i for i in items if i))
 

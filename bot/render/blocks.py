@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from bot.engine import ServiceCard
-from bot.engine.answer import OWNER_LABEL, Answer
+from bot.engine.answer import OWNER_LABEL, Answer, headline
 from bot.knowledge.model import CATEGORIES, KnowledgeBase
 
 Block = dict[str, Any]
@@ -83,7 +83,7 @@ def answer_blocks(a: Answer, *, shareable: bool = False, shared_by: str | None =
     if not a.answered:
         return _not_answered_blocks(a)
     blocks: list[Block] = [
-        section(f"*Owner:* {OWNER_BADGE[a.owner or 'shared']}\n{escape(a.summary)}"),
+        section(f"*Owner:* {OWNER_BADGE[a.owner or 'shared']}\n{escape(headline(a))}"),
         section(f"*What AWS does*\n{escape(a.aws_does)}"),
         section(f"*What you do*\n{escape(a.customer_does)}"),
     ]
@@ -95,7 +95,7 @@ def answer_blocks(a: Answer, *, shareable: bool = False, shared_by: str | None =
     for r in a.related:
         if r.service:
             blocks.append(section(f"*Compare — {escape(r.service.name)}:* {OWNER_BADGE[r.owner or 'shared']}\n"
-                                  f"{escape(r.customer_does)}"))
+                                  f"AWS: {escape(r.aws_does)}\nYou: {escape(r.customer_does)}"))
     if a.controls:
         blocks.append(section("*Recommended controls* (AWS Security Hub)\n" + "\n".join(
             f"• `{c.id}` {escape(c.title)}" + (f" _({escape(c.cis[0])})_" if c.cis else "")

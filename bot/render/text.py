@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.engine import ServiceCard
-from bot.engine.answer import OWNER_LABEL, Answer
+from bot.engine.answer import OWNER_LABEL, Answer, headline
 
 WIDTH = 100
 
@@ -28,7 +28,7 @@ def answer(a: Answer) -> str:
         lines.append(f"Incident:  {a.scenario.name}")
     elif a.duty:
         lines.append(f"Duty:      {a.duty.name}")
-    lines += _wrap("Summary:", a.summary)
+    lines += _wrap("Summary:", headline(a))
     lines += _wrap("AWS does:", a.aws_does)
     lines += _wrap("You do:", a.customer_does)
     if a.steps:
@@ -38,7 +38,8 @@ def answer(a: Answer) -> str:
         cis = f" ({c.cis[0]})" if c.cis else ""  # the newest benchmark version
         lines.append(f"{'Controls:' if i == 0 else '':<11}{c.id} {c.title}{cis}")
     for r in a.related:
-        lines.append(f"Compare:   {r.service.name if r.service else ''}: {OWNER_LABEL[r.owner or 'shared']}")
+        lines += _wrap("Compare:", f"{r.service.name if r.service else ''}: {OWNER_LABEL[r.owner or 'shared']}. "
+                       f"{r.aws_does} {r.customer_does}")
     lines.append("Sources:   " + "\n           ".join(a.sources))
     reviewed = a.reviewed.isoformat() if a.reviewed else "unknown"
     lines.append(f"Reviewed:  {reviewed}" + ("  (may be outdated)" if a.outdated else ""))
