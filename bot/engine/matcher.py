@@ -110,7 +110,7 @@ class Matcher:
     def _alias_table(self) -> _AliasTable:
         table = _AliasTable()
         for service in self.kb.services.values():
-            for alias in (*service.aliases, service.name, service.id.replace("-", " ")):
+            for alias in (*service.aliases, service.name):  # not the id: "config", "batch" are words
                 table.strong.setdefault(tuple(self._tokens(alias)), service.id)
             for alias in service.weak_aliases:
                 table.weak.setdefault(tuple(self._tokens(alias)), service.id)
