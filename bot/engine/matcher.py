@@ -91,13 +91,14 @@ class Matcher:
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.aliases = self._alias_table()
         self.phrases = self._phrases()
-        self.by_stem: dict[str, list[Phrase]] = defaultdict(list)
-        for p in self.phrases:
+        self.by_stem: dict[str, list[int]] = defaultdict(list)  # stem → indexes into self.phrases
+        for i, p in enumerate(self.phrases):
             for s in p.stems:
-                self.by_stem[s].append(p)
-        targets_per_stem = {s: len({p.target for p in ps}) for s, ps in self.by_stem.items()}
+                self.by_stem[s].append(i)
+        targets_per_stem = {s: len({self.phrases[i].target for i in ix}) for s, ix in self.by_stem.items()}
         n = len({p.target for p in self.phrases}) or 1
         self.weight = {s: 1.0 + math.log(n / df) for s, df in targets_per_stem.items()}
+        self.total = [sum(self.weight[t] for t in p.stems) for p in self.phrases]
         self.vocabulary, self.known = self._vocabulary()
 
     # ---- index construction -------------------------------------------------------------------
@@ -220,23 +221,18 @@ class Matcher:
         """Every duty and scenario with a phrase the question covers; `weak` words (typo fixes, service
         names) count toward a whole phrase but cannot make a partial one."""
         best: dict[str, Candidate] = {}
-        seen: set[Phrase] = set()
-        for s in content:
-            for p in self.by_stem.get(s, ()):
-                if p in seen:
-                    continue
-                seen.add(p)
-                matched = p.stems & content
-                total = sum(self.weight[t] for t in p.stems)
-                got = sum(self.weight[t] for t in matched)
-                coverage = got / total
-                if coverage < 1.0 and not self._partial_ok(p, matched - weak, coverage, loose):
-                    continue
-                score = got * coverage**3  # a partly matched phrase ranks below a whole one
-                cur = best.get(p.target)
-                if cur is None or score > cur.score:
-                    best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4),
-                                               round(got, 4))
+        weight = self.weight
+        for i in {i for s in content for i in self.by_stem.get(s, ())}:
+            p = self.phrases[i]
+            matched = p.stems & content
+            got = sum(weight[t] for t in matched)
+            coverage = got / self.total[i]
+            if coverage < 1.0 and not self._partial_ok(p, matched - weak, coverage, loose):
+                continue
+            score = got * coverage**3  # a partly matched phrase ranks below a whole one
+            cur = best.get(p.target)
+            if cur is None or score > cur.score:
+                best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4), round(got, 4))
         return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
 
     def _partial_ok(self, phrase: Phrase, matched: frozenset[str], coverage: float, loose: bool) -> bool:
@@ -266,7 +262,7 @@ class Matcher:
         """Targets sharing any word with the question, best first (for "did you mean")."""
         tally: dict[str, float] = defaultdict(float)
         for s in content:
-            for target in {p.target for p in self.by_stem.get(s, ())}:
+            for target in {self.phrases[i].target for i in self.by_stem.get(s, ())}:
                 tally[target] += self.weight[s]
         return [t for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
@@ -293,9 +289,10 @@ class Matcher:
         weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
         weak |= content - rest
         loose = bool(services) or bool(content & self.security)
-        duties = [c for c in self.score(rest, weak, loose) or self.score(content, weak, loose)
-                  if c.kind == "duty"]
-        scenarios = [c for c in self.score(content, weak, loose) if c.kind == "scenario"]
+        whole = self.score(content, weak, loose)
+        duties = [c for c in (self.score(rest, weak, loose) if rest != content else whole) if c.kind == "duty"]
+        duties = duties or [c for c in whole if c.kind == "duty"]
+        scenarios = [c for c in whole if c.kind == "scenario"]
         return self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
 
     def _decide(self, m: Match, confidence: float) -> Match:
