@@ -236,10 +236,11 @@ class Matcher:
         return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
 
     def _partial_ok(self, phrase: Phrase, matched: frozenset[str], coverage: float, loose: bool) -> bool:
-        """Most of a long phrase; or, when loose, half of one whose matched word belongs to almost
-        nothing else ("rbac" of "kubernetes rbac")."""
+        """Most of a long phrase (of an incident, only in a question clearly about AWS security: loose);
+        or, when loose, half of one whose matched word belongs to almost nothing else ("rbac" of
+        "kubernetes rbac")."""
         if len(phrase.stems) >= 3 and len(matched) >= 2 and coverage >= 0.6:
-            return True
+            return loose or phrase.target.startswith("duty:")  # part of an incident needs a security cue
         return loose and coverage >= 0.5 and any(self.weight[t] >= DISTINCTIVE for t in matched)
 
     def _rank(self, duties: list[Candidate], scenarios: list[Candidate], services: list[str],
@@ -288,7 +289,7 @@ class Matcher:
         # Words that only name a service ("s3 bucket") never make half a phrase on their own either.
         weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
         weak |= content - rest
-        loose = bool(services) or bool(content & self.security)
+        loose = bool(services) or bool(content & self.security) or bool(self.incident & set(tokens))
         whole = self.score(content, weak, loose)
         duties = [c for c in (self.score(rest, weak, loose) if rest != content else whole) if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
