@@ -2,9 +2,13 @@
 
 The index is built once per knowledge base; `Matcher.match` is a pure function of the question.
 Approach: clean Slack markup → words → typo correction against the knowledge vocabulary (rapidfuzz) →
-synonym folding → service aliases (longest first; weak aliases only when no other service is named) →
-stemmed content words scored against every duty and scenario phrase, each word weighted by how rare it
-is across phrases (so "host" outweighs "patch").
+synonym folding → service aliases (longest first; weak aliases only when no other service is named) and
+category names → stemmed content words scored against every duty and scenario phrase, each word
+weighted by how rare it is across phrases (so "host" outweighs "patch").
+
+A whole phrase always counts; part of one only under the rules of `_partial_ok`. An incident-shaped
+question favours scenarios. When no duty is named, `_decide` reads the question as "who secures X?",
+a service's main duty ("enable guardduty"), or an account-wide tool applied to a workload.
 """
 
 from __future__ import annotations
