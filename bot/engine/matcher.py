@@ -34,6 +34,7 @@ class Phrase:
     target: str  # "duty:<id>" or "scenario:<id>"
     text: str
     stems: frozenset[str]
+    whole_only: bool = False  # titles ("Instance management and access") count only when matched whole
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,12 @@ class Matcher:
 
     def _phrases(self) -> list[Phrase]:
         out = []
-        for duty in self.kb.duties.values():
-            for text in (*duty.phrases, duty.title):
-                out.append(Phrase(f"duty:{duty.id}", text, self._content(self._tokens(text))))
-        for sc in self.kb.scenarios.values():
-            for text in (*sc.phrases, sc.title):
-                out.append(Phrase(f"scenario:{sc.id}", text, self._content(self._tokens(text))))
+        for target, phrases, title in [
+            *((f"duty:{d.id}", d.phrases, d.title) for d in self.kb.duties.values()),
+            *((f"scenario:{sc.id}", sc.phrases, sc.title) for sc in self.kb.scenarios.values()),
+        ]:
+            out += [Phrase(target, text, self._content(self._tokens(text))) for text in phrases]
+            out.append(Phrase(target, title, self._content(self._tokens(title)), whole_only=True))
         return [p for p in out if p.stems]
 
     def _vocabulary(self) -> tuple[list[str], frozenset[str]]:
@@ -164,12 +165,12 @@ class Matcher:
                 out.append(tok)
                 continue
             cutoff = 88 if len(tok) <= 5 else 80
-            hit = process.extractOne(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if hit:
-                out.append(hit[0])
-                fixes.append((tok, hit[0]))
-            else:
-                out.append(tok)
+            # A typo keeps its first letter ("pacthes"); a different word rarely does ("catches").
+            hits = process.extract(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+            fixed = next((h[0] for h in hits if h[0][0] == tok[0]), None)
+            out.append(fixed or tok)
+            if fixed:
+                fixes.append((tok, fixed))
         return out, fixes
 
     def find_services(self, tokens: list[str]) -> tuple[list[str], set[int]]:
@@ -231,7 +232,7 @@ class Matcher:
             matched = p.stems & content
             got = sum(weight[t] for t in matched)
             coverage = got / self.total[i]
-            if coverage < 1.0 and not self._partial_ok(p, matched - weak, coverage, loose):
+            if coverage < 1.0 and (p.whole_only or not self._partial_ok(p, matched - weak, coverage, loose)):
                 continue
             score = got * coverage**3  # a partly matched phrase ranks below a whole one
             cur = best.get(p.target)
