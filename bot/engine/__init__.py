@@ -73,8 +73,12 @@ class Engine:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
         subject = min(named, key=lambda s: self._subject_rank(duty, s))
-        result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today)
-        others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today)
+
+        def said(phrase: str) -> bool:
+            return self.matcher.says(m.tokens, phrase)
+
+        result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
+        others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)
                        for s in named if s is not subject)[:3]
         return replace(result, related=others)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import ACCOUNT_WIDE, Category, Duty, KnowledgeBase, Provenance, Scenario, Service
@@ -91,7 +92,8 @@ def service_ref(s: Service) -> Ref:
 
 
 def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | None, confidence: float,
-             today: dt.date) -> Answer:
+             today: dt.date, said: Callable[[str], bool] = lambda _: False) -> Answer:
+    """`said(phrase)` tells whether the question states a setting an override's variant depends on."""
     if service is None:
         return _general(kb, question, duty, confidence, today)
     if duty.id not in service.overrides:
@@ -101,6 +103,9 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
     fitting = _fitting_controls(duty.controls, service)
     if override is not None:
         owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
+        variant = next((v for v in override.variants if any(said(w) for w in v.when)), None)
+        if variant is not None:  # "beanstalk with managed updates turned off"
+            owner, aws_does, you_do = variant.owner, variant.aws_does, variant.customer_does
         control_ids = (*override.controls, *fitting)
         provs = [override.provenance, service.provenance]
         sources = (*override.provenance.sources, service.provenance.sources[0])

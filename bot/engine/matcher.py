@@ -64,6 +64,7 @@ class Match:
     corrections: tuple[tuple[str, str], ...] = ()
     other_cloud: str | None = None
     confidence: float = 0.0
+    tokens: tuple[str, ...] = ()  # the question's words after typo fixes and synonym folding
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
 
@@ -105,6 +106,7 @@ class Matcher:
         self.weight = {s: 1.0 + math.log(n / df) for s, df in targets_per_stem.items()}
         self.total = [sum(self.weight[t] for t in p.stems) for p in self.phrases]
         self.vocabulary, self.known = self._vocabulary()
+        self._said: dict[str, frozenset[str]] = {}
 
     # ---- index construction -------------------------------------------------------------------
     def _tokens(self, text: str) -> list[str]:
@@ -214,6 +216,14 @@ class Matcher:
                     return cid
         return None
 
+    def says(self, tokens: tuple[str, ...], phrase: str) -> bool:
+        """Does the question contain every word of this phrase, stopwords included, after folding and
+        stemming ("managed updates turned off" → manag, patch, disable)?"""
+        want = self._said.get(phrase)
+        if want is None:
+            want = self._said[phrase] = frozenset(stem(t) for t in self._tokens(phrase))
+        return bool(want) and want <= {stem(t) for t in tokens}
+
     def _other_cloud(self, tokens: list[str]) -> str | None:
         joined = f" {' '.join(tokens)} "
         for cloud in self.other_clouds:
@@ -282,7 +292,8 @@ class Matcher:
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
         candidates = self._candidates(tokens, content, rest, services, fixes)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
-                     rest=rest, corrections=tuple(fixes), other_cloud=self._other_cloud(tokens), category=category)
+                     rest=rest, corrections=tuple(fixes), other_cloud=self._other_cloud(tokens), category=category,
+                     tokens=tuple(tokens))
         return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
 
     def _candidates(self, tokens: list[str], content: frozenset[str], rest: frozenset[str],

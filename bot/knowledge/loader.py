@@ -28,6 +28,7 @@ from bot.knowledge.model import (
     Provenance,
     Scenario,
     Service,
+    Variant,
 )
 from bot.knowledge.paths import default_dir, knowledge_files
 
@@ -249,7 +250,9 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
                 s.id, s.name, tuple(s.aliases), tuple(s.weak_aliases), s.category, s.aws_does,
                 s.customer_does, s.primary_duty, tuple(s.controls),
                 {o.duty: Override(o.duty, o.owner, o.aws_does, o.customer_does, tuple(o.controls),
-                                  _provenance(o)) for o in s.overrides},
+                                  _provenance(o), tuple(Variant(tuple(v.when), v.owner, v.aws_does,
+                                                                v.customer_does) for v in o.variants))
+                 for o in s.overrides},
                 _provenance(s),
             )
             for s in by_kind["services"]

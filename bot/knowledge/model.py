@@ -68,6 +68,14 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Variant:
+    when: tuple[str, ...]
+    owner: str
+    aws_does: str
+    customer_does: str
+
+
+@dataclass(frozen=True)
 class Override:
     duty: str
     owner: str
@@ -75,6 +83,7 @@ class Override:
     customer_does: str
     controls: tuple[str, ...]
     provenance: Provenance
+    variants: tuple[Variant, ...] = ()
 
 
 @dataclass(frozen=True)

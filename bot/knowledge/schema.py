@@ -79,12 +79,22 @@ class DutyDoc(Sourced):
     narrows_to: list[Slug] = Field(default_factory=list)
 
 
+class VariantDoc(Strict):
+    """The same duty under a stated setting: "with managed updates turned off", "in provisioned mode"."""
+
+    when: list[Text] = Field(min_length=1)  # phrases; the variant applies if the question contains one
+    owner: Owner
+    aws_does: Text
+    customer_does: Text
+
+
 class OverrideDoc(Sourced):
     duty: Slug
     owner: Owner
     aws_does: Text
     customer_does: Text
     controls: list[ControlId] = Field(default_factory=list)
+    variants: list[VariantDoc] = Field(default_factory=list)
 
 
 class ServiceDoc(Sourced):

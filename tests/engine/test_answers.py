@@ -94,3 +94,13 @@ def test_an_account_wide_tool_applies_to_the_workload(engine: Engine) -> None:
 def test_a_platform_named_after_on_is_the_subject(engine: Engine) -> None:
     a = engine.ask("ecs tasks on fargate - who patches the underlying host os")
     assert a.service.id == "fargate" and a.owner == "aws"
+
+
+def test_a_stated_setting_selects_the_override_variant(engine: Engine) -> None:
+    base = engine.ask("who patches the os on elastic beanstalk")
+    off = engine.ask("beanstalk managed updates are turned off, who patches the os")
+    on = engine.ask("who applies os patches on beanstalk with managed updates enabled")
+    assert (base.owner, off.owner, on.owner) == ("shared", "customer", "aws")
+    assert off.duty == on.duty == base.duty
+    assert engine.ask("lambda runtime in manual mode, who updates it").owner == "customer"
+    assert engine.ask("who patches the lambda runtime").owner == "aws"
