@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -47,8 +48,10 @@ class WebProcess:
         if app is not None:  # the same server settings with another WSGI app (the benchmark's floor)
             command[-1] = app
         self.env = {**os.environ, **env, "PORT": str(self.port)}
-        self.proc = subprocess.Popen(command, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+        # Logs go to a file, not a pipe: an unread pipe fills up and blocks the server mid-request.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(command, cwd=cwd, env=self.env, stdout=self.log, stderr=self.log,
+                                     start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def wait_ready(self, timeout: float = 30.0, health: bool = True) -> None:
@@ -56,7 +59,7 @@ class WebProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError(f"web process exited: {self.proc.stderr.read().decode()[-2000:]}")
+                raise AssertionError(f"web process exited: {self.output()[-2000:]}")
             try:
                 status = self.get("/healthz").status
                 if status == 200 or not health:
@@ -73,7 +76,15 @@ class WebProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        return self.proc.stderr.read().decode(errors="replace")
+        text = self.output()
+        self.log.close()
+        return text
+
+    def output(self) -> str:
+        if self.log.closed:
+            return ""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def request(self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None) -> Response:
         req = urllib.request.Request(self.url + path, data=body.encode() if method == "POST" else None,
