@@ -321,7 +321,8 @@ class Matcher:
         if not m.services:
             if m.category and (not m.rest or only_security or confidence < ACCEPT):
                 return replace(m, confidence=0.8, about_service_only=True)
-            if general and m.content and m.content <= self.security:
+            if (general and confidence < ACCEPT and m.content & self.security
+                    and m.content - self.resources <= self.security):
                 return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
                                confidence=0.8)
             return replace(m, confidence=confidence)
