@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from bot.knowledge.model import ACCOUNT_WIDE, Category, Duty, KnowledgeBase, Provenance, Scenario, Service
 
@@ -12,7 +12,6 @@ OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared
 OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
 CATEGORY_EXAMPLE = {"infrastructure": "EC2", "container": "RDS", "abstracted": "S3, Lambda"}
 MAX_SOURCES = 4
-
 MAX_CONTROLS = 6
 
 
@@ -50,7 +49,7 @@ class Answer:
     category_owners: tuple[tuple[str, str], ...] = ()  # (category, owner) when a general answer varies
     steps: tuple[str, ...] = ()  # first steps for an incident scenario
     reason: str | None = None  # why it was not answered: empty | other_cloud | unsure
-    related: tuple[Answer, ...] = field(default=())  # the same duty for other services in the question
+    related: tuple[Answer, ...] = ()  # the same duty for other services in the question
 
 
 def headline(a: Answer) -> str:
@@ -63,11 +62,11 @@ def headline(a: Answer) -> str:
     return a.summary
 
 
-def _dedupe(items) -> tuple:
+def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
 
-def _controls(kb: KnowledgeBase, ids) -> tuple[ControlRef, ...]:
+def _controls(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[ControlRef, ...]:
     refs = []
     for cid in _dedupe(ids)[:MAX_CONTROLS]:
         c = kb.controls[cid]
