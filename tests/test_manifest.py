@@ -22,4 +22,5 @@ def test_manifest_declares_the_command_events_interactivity_and_minimal_scopes()
 def test_procfile_runs_gunicorn_and_socket_mode() -> None:
     procs = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
     assert procs["web"].split()[0] == "gunicorn" and "bot.wsgi:create()" in procs["web"]
+    assert "--bind 0.0.0.0:$PORT" in procs["web"]
     assert procs["worker"].split() == ["python", "-m", "bot"]

@@ -43,7 +43,7 @@ class Response:
 class WebProcess:
     def __init__(self, env: dict[str, str], cwd: Path = ROOT, app: str | None = None):
         self.port = free_port()
-        command = procfile_command("web")
+        command = [arg.replace("$PORT", str(self.port)) for arg in procfile_command("web")]  # as a shell would
         command[0] = str(Path(sys.executable).with_name(command[0]))  # gunicorn from this venv
         if app is not None:  # the same server settings with another WSGI app (the benchmark's floor)
             command[-1] = app
