@@ -64,9 +64,13 @@ class Engine:
         if best.kind == "scenario":
             sc = self.kb.scenarios[best.id]
             about = next((s for s in m.services if s in sc.services), None)  # the named service it is about
-            service = self.kb.services[about] if about else service
-            return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
-        duty = self.kb.duties[best.id]
+            if about is not None or not sc.services or not any(
+                    sc.duty in self.kb.services[s].overrides for s in m.services):
+                service = self.kb.services[about] if about else service
+                return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
+            duty = self.kb.duties[sc.duty]  # "msk broker certificate expired": MSK's own answer wins
+        else:
+            duty = self.kb.duties[best.id]
         named = [self.kb.services[s] for s in m.services]
         if not named:
             if category is not None:

@@ -26,7 +26,8 @@ ACCEPT = 0.5  # minimum confidence to claim an owner
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
-SERVICE_FIT = 1.5  # a scenario about the service named in the question, or about another one
+SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
+OTHER_SERVICE = 3.0  # a scenario about other services than the ones named loses this much
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ class Matcher:
             about = self.kb.scenarios[c.id].services
             factor = INCIDENT_BOOST if incident else 1.0
             if services and about and not set(services) & set(about):
-                factor /= SERVICE_FIT
+                factor /= OTHER_SERVICE
             elif services and about and incident:
                 factor *= SERVICE_FIT
             ranked.append(replace(c, score=round(c.score * factor, 4)))
@@ -338,9 +339,12 @@ class Matcher:
         if only_security or about_resources or not m.rest:
             return replace(m, confidence=0.9 if m.rest else 0.7, about_service_only=True)
         primary = self.kb.services[m.services[0]].primary_duty
-        if primary and m.rest <= self.actions | self.security:
+        if primary and (m.rest <= self.actions | self.security or m.rest & self.actions - self.security):
+            # "enable guardduty", "cloudtrail wasn't enabled so we can't investigate": its main duty
             cand = Candidate(f"duty:{primary}", "(primary duty)", 0.0, 1.0)
             return replace(m, candidates=(cand, *m.candidates), confidence=0.75)
+        if m.rest & self.security:  # "who is responsible for eks security, mgmt wants to know"
+            return replace(m, confidence=0.6, about_service_only=True)
         return replace(m, confidence=confidence)
 
     def _confidence(self, candidates: list[Candidate], has_service: bool, fixes: int) -> float:

@@ -72,6 +72,8 @@ SCENARIOS = {
     "hardware-failure-aws-facility": ["aws had a hardware failure under our instance",
                                       "ec2 instance scheduled for retirement due to degraded hardware"],
     "aws-service-outage": ["aws service outage is hitting us", "elevated api error rates from aws"],
+    "single-az-design-failed": ["our app died with us-east-1a because we ran it all in one az",
+                                "az outage took our rds down and we never enabled multi-az"],
     "az-outage": ["an availability zone went down", "we lost one az this morning"],
     "region-outage": ["the whole us-east-1 region is down", "regional outage took everything down"],
 }
