@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine import Engine
 from bot.engine.evaluate import evaluate, load_questions
-from tests.conftest import FIXTURES, SHARED
+from tests.conftest import FIXTURES, ROOT, SHARED
 
 DEV = SHARED / "eval" / "dev.yaml"
 
@@ -28,4 +30,13 @@ def test_own_question_set_in_the_same_style(engine: Engine) -> None:
 def test_every_duty_and_category_the_seeds_name_is_answered(engine: Engine) -> None:
     """tests/fixtures/seed_questions.yaml: one question per duty or category in ../shared/seeds."""
     result = evaluate(engine, load_questions(FIXTURES / "seed_questions.yaml"))
+    assert result.owner_accuracy >= 0.95, result.report()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "bench").glob("blind_*.yaml")), ids=lambda p: p.stem)
+def test_independent_question_sets_stay_above_the_bar(engine: Engine, path) -> None:
+    """bench/blind_*.yaml: written without seeing the engine, scored blind, then used to find general
+    weaknesses (README). Regression gate: 95% right owner and never an owner on an off-topic question."""
+    result = evaluate(engine, load_questions(path))
+    assert result.off_topic_claimed == 0, result.report()
     assert result.owner_accuracy >= 0.95, result.report()
