@@ -241,9 +241,10 @@ class Matcher:
         for i in {i for s in content for i in self.by_stem.get(s, ())}:
             p = self.phrases[i]
             matched = p.stems & content
-            got = sum(weight[t] for t in matched)
-            coverage = got / self.total[i]
-            if coverage < 1.0 and (p.whole_only or not self._partial_ok(p, matched - weak, coverage, loose)):
+            whole = len(matched) == len(p.stems)
+            got = self.total[i] if whole else sum(weight[t] for t in matched)  # no float drift on whole
+            coverage = 1.0 if whole else got / self.total[i]
+            if not whole and (p.whole_only or not self._partial_ok(p, matched - weak, coverage, loose)):
                 continue
             score = got * coverage**3  # a partly matched phrase ranks below a whole one
             cur = best.get(p.target)

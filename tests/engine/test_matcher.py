@@ -51,3 +51,10 @@ def test_control_characters_and_emoji_inside_a_question(engine: Engine) -> None:
 def test_non_string_input_is_not_an_exception(engine: Engine) -> None:
     a = engine.ask(None)  # type: ignore[arg-type]
     assert not a.answered
+
+
+def test_a_phrase_matched_whole_is_whole_whatever_the_float_sums(engine: Engine) -> None:
+    # The weights of a whole phrase once summed in another order came out a hair under 1.0 and the
+    # match was treated as partial; this question then found nothing.
+    a = engine.ask("an opensearch domain was left open to the internet, who is accountable")
+    assert a.answered and a.scenario is not None and a.scenario.id == "opensearch-domain-public"
