@@ -107,7 +107,9 @@ class Matcher:
         self.weight = {s: 1.0 + math.log(n / df) for s, df in targets_per_stem.items()}
         self.total = [sum(self.weight[t] for t in p.stems) for p in self.phrases]
         self.vocabulary, self.known = self._vocabulary()
-        self._said: dict[str, frozenset[str]] = {}
+        # the words of every override variant's phrases ("managed updates turned off"), for says()
+        self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
+                      for v in o.variants for w in v.when}
 
     # ---- index construction -------------------------------------------------------------------
     def _tokens(self, text: str) -> list[str]:
@@ -220,10 +222,11 @@ class Matcher:
     def says(self, tokens: tuple[str, ...], phrase: str) -> bool:
         """Does the question contain every word of this phrase, stopwords included, after folding and
         stemming ("managed updates turned off" → manag, patch, disable)?"""
-        want = self._said.get(phrase)
-        if want is None:
-            want = self._said[phrase] = frozenset(stem(t) for t in self._tokens(phrase))
+        want = self._said.get(phrase) or self._all_stems(phrase)
         return bool(want) and want <= {stem(t) for t in tokens}
+
+    def _all_stems(self, text: str) -> frozenset[str]:
+        return frozenset(stem(t) for t in self._tokens(text))
 
     def _other_cloud(self, tokens: list[str]) -> str | None:
         joined = f" {' '.join(tokens)} "
