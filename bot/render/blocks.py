@@ -26,6 +26,7 @@ FALLBACK_CHARS = 3000
 
 OWNER_BADGE = {"aws": "☁️ *AWS*", "customer": "🧑‍💻 *You (the customer)*", "shared": "🤝 *Shared: AWS and you*"}
 SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
+CATEGORY_SHORT = {"infrastructure": "I:", "container": "C:", "abstracted": "A:"}
 
 # action_ids, shared with the listeners
 SHARE = "share_answer"
@@ -208,9 +209,9 @@ def home_view(kb: KnowledgeBase, examples: tuple[str, ...]) -> dict[str, Any]:
                               f"🧑‍💻 You: {escape(c.customer_does)}"))
     blocks.append({"type": "divider"})
     blocks.append(header("Who owns what, by category"))
-    lines = [f"{escape(d.title)} — " + " · ".join(f"{c.id[:5]}.: {SHORT[d.owner_for(c.id)]}" for c in cats)
+    lines = [f"{escape(d.title)} — " + " · ".join(f"{CATEGORY_SHORT[c.id]} {SHORT[d.owner_for(c.id)]}" for c in cats)
              for d in kb.duties.values()]
-    blocks += _chunked_sections(lines, "_infra. = infrastructure, conta. = container, abstr. = abstracted_")
+    blocks += _chunked_sections(lines, "_Owner on infrastructure (I), container (C) and abstracted (A) services_")
     blocks.append({"type": "divider"})
     blocks.append(header("Try asking"))
     blocks.append({"type": "actions", "elements": [
