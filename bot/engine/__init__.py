@@ -111,7 +111,7 @@ class Engine:
     def service_card(self, name: str) -> ServiceCard | None:
         service = self.kb.service_by_name(name)
         if service is None:
-            services, _ = self.matcher.find_services(self.matcher.folder.fold(words(name)))
+            services, _, _ = self.matcher.find_services(self.matcher.folder.fold(words(name)))
             service = self.kb.services[services[0]] if services else None
         if service is None:
             return None

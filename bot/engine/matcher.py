@@ -96,6 +96,7 @@ class Matcher:
         self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
         self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
+        self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
         self.aliases = self._alias_table()
         self.phrases = self._phrases()
         self.by_stem: dict[str, list[int]] = defaultdict(list)  # stem → indexes into self.phrases
@@ -178,7 +179,7 @@ class Matcher:
                 fixes.append((tok, fixed))
         return out, fixes
 
-    def find_services(self, tokens: list[str]) -> tuple[list[str], set[int]]:
+    def find_services(self, tokens: list[str]) -> tuple[list[str], set[int], bool]:
         """Services named in the question, in order of appearance, and the token positions they used.
         A service named after "on", "in", "using" or "via" ("ecs tasks on fargate", "nginx on ec2") is
         the platform the question is about, so it comes first."""
@@ -201,13 +202,13 @@ class Matcher:
                     break
             else:
                 i += 1
-        chosen = strong or weak
+        chosen = strong or weak  # weak only: a technology ("kubernetes"), not an AWS service by name
         ordered: list[str] = []
         platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in PLATFORM_WORDS]
         for _, sid in [*sorted(platform), *sorted(chosen)]:
             if sid not in ordered:
                 ordered.append(sid)
-        return ordered, used
+        return ordered, used, bool(strong)
 
     def _find_category(self, tokens: list[str], used: set[int]) -> str | None:
         """A category named as such ("abstracted services"); its words are then not duty words."""
@@ -228,9 +229,10 @@ class Matcher:
     def _all_stems(self, text: str) -> frozenset[str]:
         return frozenset(stem(t) for t in self._tokens(text))
 
-    def _other_cloud(self, tokens: list[str]) -> str | None:
+    @staticmethod
+    def _other_cloud(tokens: list[str], names: list[tuple[str, ...]]) -> str | None:
         joined = f" {' '.join(tokens)} "
-        for cloud in self.other_clouds:
+        for cloud in names:
             if f" {' '.join(cloud)} " in joined:
                 return " ".join(cloud)
         return None
@@ -291,18 +293,20 @@ class Matcher:
         text = clean_slack(question)
         corrected, fixes = self.correct(words(text))
         tokens = self.folder.fold(corrected)
-        services, used = self.find_services(tokens)
+        services, used, named = self.find_services(tokens)
         category = self._find_category(tokens, used)
         content = self._content(tokens)
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
-        candidates = self._candidates(tokens, content, rest, services, fixes)
+        candidates = self._candidates(tokens, content, rest, services, fixes, named)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
-                     rest=rest, corrections=tuple(fixes), other_cloud=self._other_cloud(tokens), category=category,
+                     rest=rest, corrections=tuple(fixes), category=category,
+                     other_cloud=self._other_cloud(tokens, self.other_clouds)
+                     or (None if named else self._other_cloud(tokens, self.outside_aws)),
                      tokens=tuple(tokens))
         return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
 
     def _candidates(self, tokens: list[str], content: frozenset[str], rest: frozenset[str],
-                    services: list[str], fixes: list[tuple[str, str]]) -> list[Candidate]:
+                    services: list[str], fixes: list[tuple[str, str]], named: bool) -> list[Candidate]:
         # Duties are scored without the words that name a service ("auto scaling" is not the scaling
         # duty) unless nothing else matches ("bucket acl"); scenarios keep them ("rds snapshot public").
         # Half a phrase is enough only in a question clearly about AWS security (a service or a
@@ -310,7 +314,7 @@ class Matcher:
         # Words that only name a service ("s3 bucket") never make half a phrase on their own either.
         weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
         weak |= content - rest
-        loose = bool(services) or bool(content & self.security) or bool(self.incident & set(tokens))
+        loose = named or bool(content & self.security) or bool(self.incident & set(tokens))
         whole = self.score(content, weak, loose)
         duties = [c for c in (self.score(rest, weak, loose) if rest != content else whole) if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]

@@ -267,6 +267,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         language=Language(
             synonyms={k: tuple(v) for k, v in lang.synonyms.items()},
             other_clouds=tuple(lang.other_clouds),
+            outside_aws=tuple(lang.outside_aws),
             security_words=tuple(lang.security_words),
             action_words=tuple(lang.action_words),
             incident_words=tuple(lang.incident_words),

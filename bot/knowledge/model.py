@@ -124,6 +124,7 @@ class Scenario:
 class Language:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     other_clouds: tuple[str, ...] = ()
+    outside_aws: tuple[str, ...] = ()
     security_words: tuple[str, ...] = ()
     action_words: tuple[str, ...] = ()
     incident_words: tuple[str, ...] = ()

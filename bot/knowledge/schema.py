@@ -141,6 +141,7 @@ class LanguageDoc(Strict):
 
     synonyms: dict[str, list[Text]] = Field(default_factory=dict)
     other_clouds: list[Text] = Field(default_factory=list)
+    outside_aws: list[Text] = Field(default_factory=list)  # not AWS unless an AWS service is named
     security_words: list[Text] = Field(default_factory=list)
     action_words: list[Text] = Field(default_factory=list)
     incident_words: list[Text] = Field(default_factory=list)
