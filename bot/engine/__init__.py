@@ -52,13 +52,19 @@ class Engine:
             return build.not_answered(shown, "empty", EXAMPLES[:3])
         if m.other_cloud:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
+        if m.howto and not m.asks_owner:  # "how do i encrypt an ebs volume in the console"
+            return build.not_answered(shown, "howto", self.suggestions(m))
+        best = m.best
+        if not (m.asks_owner or m.anchored) and not (best and best.coverage == 1.0 and best.size >= 2):
+            # No "who", no service, no incident: only a whole multi-word duty counts ("DATACENTER PHYSICAL
+            # SECURITY"), never one word ("backup singer auditions", "patch notes for zelda").
+            return build.not_answered(shown, "unsure", self.suggestions(m))
         service = self.kb.services[m.services[0]] if m.services else None
         category = self.kb.categories.get(m.category or "")
         if m.about_service_only and category is not None:  # "who secures abstracted services like s3?"
             return build.for_category(shown, category, m.confidence, self.today)
         if m.about_service_only and service is not None:
             return build.for_service(self.kb, shown, service, m.confidence, self.today)
-        best = m.best
         if best is None or m.confidence < ACCEPT:
             return build.not_answered(shown, "unsure", self.suggestions(m))
         if best.kind == "scenario":

@@ -203,6 +203,7 @@ NOT_ANSWERED = {
     "empty": "Ask me who is responsible for a security task on AWS, for example \"who patches RDS?\".",
     "other_cloud": "I only know the AWS shared responsibility model, so I won't guess about {cloud}.",  # or a laptop
     "unsure": "I'm not sure what you are asking, so I won't name an owner.",
+    "howto": "That reads like a how-to question; I answer who is responsible for a security task on AWS.",
 }
 
 

@@ -45,6 +45,7 @@ class Candidate:
     score: float  # matched weight × coverage³: what ranks candidates
     coverage: float  # share of the phrase's weight found in the question
     matched: float = 0.0  # weight of the phrase's words found in the question
+    size: int = 0  # how many words the phrase has
 
     @property
     def kind(self) -> str:
@@ -66,6 +67,9 @@ class Match:
     other_cloud: str | None = None
     confidence: float = 0.0
     tokens: tuple[str, ...] = ()  # the question's words after typo fixes and synonym folding
+    asks_owner: bool = False  # "who", "whose job", "aws or us", "responsible"...
+    anchored: bool = False  # names an AWS service or category, or reads like an incident report
+    howto: bool = False  # "how do i", "terraform", "pricing"...
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
 
@@ -97,6 +101,8 @@ class Matcher:
         self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
+        self.howto = [tuple(words(c)) for c in lang.howto_phrases]
+        self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
         self.phrases = self._phrases()
         self.by_stem: dict[str, list[int]] = defaultdict(list)  # stem → indexes into self.phrases
@@ -230,7 +236,8 @@ class Matcher:
         return frozenset(stem(t) for t in self._tokens(text))
 
     @staticmethod
-    def _other_cloud(tokens: list[str], names: list[tuple[str, ...]]) -> str | None:
+    def _find_phrase(tokens: list[str], names: list[tuple[str, ...]]) -> str | None:
+        """The first of these word sequences that occurs in the question, if any."""
         joined = f" {' '.join(tokens)} "
         for cloud in names:
             if f" {' '.join(cloud)} " in joined:
@@ -254,7 +261,8 @@ class Matcher:
             score = got * coverage**3  # a partly matched phrase ranks below a whole one
             cur = best.get(p.target)
             if cur is None or score > cur.score:
-                best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4), round(got, 4))
+                best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4), round(got, 4),
+                                           len(p.stems))
         return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
 
     def _partial_ok(self, phrase: Phrase, matched: frozenset[str], coverage: float, loose: bool) -> bool:
@@ -291,7 +299,8 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
-        corrected, fixes = self.correct(words(text))
+        said = words(text)  # as typed: "pricing" must not become "picking" before we ask what kind of question
+        corrected, fixes = self.correct(said)
         tokens = self.folder.fold(corrected)
         services, used, named = self.find_services(tokens)
         category = self._find_category(tokens, used)
@@ -300,9 +309,11 @@ class Matcher:
         candidates = self._candidates(tokens, content, rest, services, fixes, named)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
-                     other_cloud=self._other_cloud(tokens, self.other_clouds)
-                     or (None if named else self._other_cloud(tokens, self.outside_aws)),
-                     tokens=tuple(tokens))
+                     other_cloud=self._find_phrase(said, self.other_clouds)
+                     or (None if named else self._find_phrase(said, self.outside_aws)),
+                     tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
+                     anchored=named or category is not None or bool(self.incident & set(tokens)),
+                     howto=bool(self._find_phrase(said, self.howto)))
         return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
 
     def _candidates(self, tokens: list[str], content: frozenset[str], rest: frozenset[str],

@@ -125,6 +125,8 @@ class Language:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     other_clouds: tuple[str, ...] = ()
     outside_aws: tuple[str, ...] = ()
+    howto_phrases: tuple[str, ...] = ()
+    ownership_phrases: tuple[str, ...] = ()
     security_words: tuple[str, ...] = ()
     action_words: tuple[str, ...] = ()
     incident_words: tuple[str, ...] = ()

@@ -142,6 +142,8 @@ class LanguageDoc(Strict):
     synonyms: dict[str, list[Text]] = Field(default_factory=dict)
     other_clouds: list[Text] = Field(default_factory=list)
     outside_aws: list[Text] = Field(default_factory=list)  # not AWS unless an AWS service is named
+    howto_phrases: list[Text] = Field(default_factory=list)
+    ownership_phrases: list[Text] = Field(default_factory=list)
     security_words: list[Text] = Field(default_factory=list)
     action_words: list[Text] = Field(default_factory=list)
     incident_words: list[Text] = Field(default_factory=list)

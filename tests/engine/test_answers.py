@@ -104,3 +104,18 @@ def test_a_stated_setting_selects_the_override_variant(engine: Engine) -> None:
     assert off.duty == on.duty == base.duty
     assert engine.ask("lambda runtime in manual mode, who updates it").owner == "customer"
     assert engine.ask("who patches the lambda runtime").owner == "aws"
+
+
+def test_how_to_questions_are_not_ownership_questions(engine: Engine) -> None:
+    howto = engine.ask("how do i encrypt an ebs volume using the console")
+    assert not howto.answered and howto.reason == "howto" and howto.owner is None
+    assert engine.ask("dynamodb pricing on-demand vs provisioned").owner is None
+    asked = engine.ask("how do we encrypt ebs volumes, is that our job or aws's?")
+    assert asked.answered and asked.owner == "customer"
+
+
+def test_without_who_or_a_service_only_a_whole_multiword_duty_counts(engine: Engine) -> None:
+    assert engine.ask("DATACENTER PHYSICAL SECURITY").owner == "aws"
+    assert engine.ask("data loss prevention policies").owner == "customer"
+    for chatter in ("backup singer auditions", "patch notes for the new zelda game", "my macbook wont update"):
+        assert engine.ask(chatter).owner is None, chatter
