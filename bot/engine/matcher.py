@@ -342,7 +342,7 @@ class Matcher:
             if m.category and (not m.rest or only_security or confidence < ACCEPT):
                 return replace(m, confidence=0.8, about_service_only=True)
             if (general and confidence < ACCEPT and m.content & self.security
-                    and m.content - self.resources <= self.security):
+                    and m.content - self.resources - self.actions <= self.security):
                 return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
                                confidence=0.8)
             return replace(m, confidence=confidence)
