@@ -239,9 +239,9 @@ class Matcher:
     def _find_phrase(tokens: list[str], names: list[tuple[str, ...]]) -> str | None:
         """The first of these word sequences that occurs in the question, if any."""
         joined = f" {' '.join(tokens)} "
-        for cloud in names:
-            if f" {' '.join(cloud)} " in joined:
-                return " ".join(cloud)
+        for seq in names:
+            if f" {' '.join(seq)} " in joined:
+                return " ".join(seq)
         return None
 
     def score(self, content: frozenset[str], weak: frozenset[str] = frozenset(),
@@ -306,18 +306,19 @@ class Matcher:
         category = self._find_category(tokens, used)
         content = self._content(tokens)
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
-        candidates = self._candidates(tokens, content, rest, services, fixes, named)
+        incident = bool(self.incident & set(tokens))
+        candidates = self._candidates(content, rest, services, fixes, named, incident)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
                      other_cloud=self._find_phrase(said, self.other_clouds)
                      or (None if named else self._find_phrase(said, self.outside_aws)),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
-                     anchored=named or category is not None or bool(self.incident & set(tokens)),
+                     anchored=named or category is not None or incident,
                      howto=bool(self._find_phrase(said, self.howto)))
         return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
 
-    def _candidates(self, tokens: list[str], content: frozenset[str], rest: frozenset[str],
-                    services: list[str], fixes: list[tuple[str, str]], named: bool) -> list[Candidate]:
+    def _candidates(self, content: frozenset[str], rest: frozenset[str], services: list[str],
+                    fixes: list[tuple[str, str]], named: bool, incident: bool) -> list[Candidate]:
         # Duties are scored without the words that name a service ("auto scaling" is not the scaling
         # duty) unless nothing else matches ("bucket acl"); scenarios keep them ("rds snapshot public").
         # Half a phrase is enough only in a question clearly about AWS security (a service or a
@@ -325,12 +326,12 @@ class Matcher:
         # Words that only name a service ("s3 bucket") never make half a phrase on their own either.
         weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
         weak |= content - rest
-        loose = named or bool(content & self.security) or bool(self.incident & set(tokens))
+        loose = named or incident or bool(content & self.security)
         whole = self.score(content, weak, loose)
         duties = [c for c in (self.score(rest, weak, loose) if rest != content else whole) if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
         scenarios = [c for c in whole if c.kind == "scenario"]
-        return self._rank(duties, scenarios, services, incident=bool(self.incident & set(tokens)))
+        return self._rank(duties, scenarios, services, incident)
 
     def _decide(self, m: Match, confidence: float) -> Match:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""
@@ -338,16 +339,14 @@ class Matcher:
         only_security = bool(m.rest) and m.rest <= self.security
         # "security of our rds databases": resource words alone do not name a duty either
         about_resources = bool(m.rest) and m.rest - self.resources <= self.security
+        if m.category and (not m.rest or only_security or confidence < ACCEPT):
+            return replace(m, confidence=0.8, about_service_only=True)  # "who secures abstracted services?"
         if not m.services:
-            if m.category and (not m.rest or only_security or confidence < ACCEPT):
-                return replace(m, confidence=0.8, about_service_only=True)
             if (general and confidence < ACCEPT and m.content & self.security
                     and m.content - self.resources - self.actions <= self.security):
                 return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
                                confidence=0.8)
             return replace(m, confidence=confidence)
-        if m.category and (not m.rest or only_security or confidence < ACCEPT):
-            return replace(m, confidence=0.8, about_service_only=True)
         tools = [self.kb.services[s] for s in m.services if self.kb.services[s].account_wide]
         if len(tools) < len(m.services) and tools and tools[0].primary_duty and (not m.rest or only_security):
             # "identity and access management for dynamodb": the tool's duty, on the workload
