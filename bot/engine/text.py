@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -20,7 +21,16 @@ _FORMATTING = re.compile(r"(```|`|(?<!\w)[*_~]+|[*_~]+(?!\w))")
 _ANYWHERE = re.compile(r"(0\.0\.0\.0/0|::/0)")
 _WORD = re.compile(r"[a-z0-9]+")
 
-_stemmer = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps per-call state in the object, so two threads sharing one corrupt each other's
+# results (and the lru_cache below would keep the wrong stem for good). One stemmer per thread.
+_local = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    s = getattr(_local, "stemmer", None)
+    if s is None:
+        s = _local.stemmer = snowballstemmer.stemmer("english")
+    return s
 
 
 def clean_slack(text: str) -> str:
@@ -45,7 +55,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 class SynonymFolder:
