@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz, process
+
 from bot.engine import answer as build
 from bot.engine.answer import Answer
-from bot.engine.matcher import ACCEPT, Match, Matcher
+from bot.engine.matcher import ACCEPT, Candidate, Match, Matcher
 from bot.engine.text import words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
+
+RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
+CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
     "who patches rds?",
@@ -45,13 +50,43 @@ class Engine:
         return self._today or dt.date.today()
 
     def ask(self, question: str) -> Answer:
+        return self.explain(question)[1]
+
+    def explain(self, question: str) -> tuple[Match, Answer]:
+        """The reading of the question (what `srm ask --explain` shows) and the answer built from it."""
         question = question if isinstance(question, str) else ""
         m = self.matcher.match(question)
+        a = self._answer(m)
+        rival = self._rival(m, a)
+        if rival is not None:  # two close readings, two different owners: say so in the confidence
+            m = replace(m, confidence=min(m.confidence, CONTESTED),
+                        why=f"{m.why}; at most {CONTESTED} as «{rival.phrase}» ({rival.target}) gives another owner")
+            a = self._answer(m)
+        return m, a
+
+    def _rival(self, m: Match, a: Answer) -> Candidate | None:
+        """A reading almost as strong as the chosen one that would name another owner."""
+        if not a.answered or m.about_service_only or m.best is None:
+            return None
+        for c in m.candidates[1:4]:
+            if c.score < RIVAL_SHARE * m.best.score:
+                break
+            other = self._answer(replace(m, candidates=(c,)))
+            if other.answered and other.owner != a.owner:
+                return c
+        return None
+
+    def _answer(self, m: Match) -> Answer:
         shown = m.text[:500]
         if not m.content and not m.services:
             return build.not_answered(shown, "empty", EXAMPLES[:3])
         if m.other_cloud:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
+        if m.unknown_service:  # never answer for a different service than the one asked about
+            return build.not_answered(shown, "unknown_service", self._nearest_services(m.unknown_service),
+                                      m.unknown_service)
+        if m.unknown_product and not m.anchored:
+            return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.unknown_product)
         if m.howto and not m.asks_owner:  # "how do i encrypt an ebs volume in the console"
             return build.not_answered(shown, "howto", self.suggestions(m))
         best = m.best
@@ -97,6 +132,11 @@ class Engine:
         """The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
         about ECS), and among those first the one whose own docs speak to the duty."""
         return service.account_wide, not {duty.id, *duty.narrows_to} & set(service.overrides)
+
+    def _nearest_services(self, name: str) -> tuple[str, ...]:
+        names = {s.name: s for s in self.kb.services.values()}
+        hits = process.extract(name, list(names), scorer=fuzz.WRatio, limit=3)
+        return tuple(f"who secures {h[0]}?" for h in hits) or EXAMPLES[:3]
 
     def suggestions(self, m: Match) -> tuple[str, ...]:
         service = self.kb.services[m.services[0]] if m.services else None

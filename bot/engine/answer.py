@@ -204,6 +204,7 @@ NOT_ANSWERED = {
     "other_cloud": "I only know the AWS shared responsibility model, so I won't guess about {cloud}.",  # or a laptop
     "unsure": "I'm not sure what you are asking, so I won't name an owner.",
     "howto": "That reads like a how-to question; I answer who is responsible for a security task on AWS.",
+    "unknown_service": "I don't know the service “{cloud}” yet, so I won't answer for a different one.",
 }
 
 
