@@ -37,6 +37,7 @@ NEG = "~not"
 NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither", "cannot", "isn",
                       "wasn", "didn", "doesn", "don", "aren", "weren", "hasn", "haven", "hadn", "wouldn",
                       "shouldn", "couldn", "non"})
+NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -314,6 +315,8 @@ class Matcher:
         weight = self.weight
         for i in {i for s in content for i in self.by_stem.get(s, ())}:
             p = self.phrases[i]
+            if NEG in p.stems and NEG not in content:
+                continue  # "certificate not renewed" is the opposite of "the certificate was renewed"
             matched = p.stems & content
             whole = len(matched) == len(p.stems)
             got = self.total[i] if whole else sum(weight[t] for t in matched)  # no float drift on whole
@@ -382,6 +385,8 @@ class Matcher:
         owner_clause = question_clause = None
         for i, (piece, is_question) in enumerate(clauses(text[:MAX_QUESTION_CHARS])):
             said = words(piece)
+            if said and said[0] in NEGATORS and len(said) <= NEGATED_ASIDE:
+                continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
             corrected, fixed = self.correct(said)
             folded = self.folder.fold(corrected)
             tokens += folded

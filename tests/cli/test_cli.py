@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT, SHARED
+from tests.conftest import FIXTURES, ROOT
 
 SRM = [str(Path(sys.executable).with_name("srm"))]
 
@@ -72,10 +72,10 @@ def test_eval_reports_calibration_and_topic_on_real_question_files() -> None:
 
 
 def test_ask_explain_shows_the_reading_then_the_answer() -> None:
-    r = run("ask", "--explain", "we run *RDS Custom for Oracle* (not plain RDS) — who patches the OS?")
+    r = run("ask", "--explain", "our RDS Custom for Oracle db was never patched — whose job was the OS?")
     lines = r.stdout.splitlines()
     assert r.returncode == 0 and lines[0].startswith("question:")
-    assert any(line.startswith("services:    rds-custom-oracle") for line in lines), r.stdout
+    assert any(line.startswith("services:    rds-custom-oracle") for line in lines), r.stdout  # not plain RDS
     assert "~not" in r.stdout  # the negation is read, not dropped
     assert any(line.startswith("confidence:") for line in lines) and "Owner:" in r.stdout
 
