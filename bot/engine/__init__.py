@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -102,6 +103,10 @@ class Engine:
             return build.for_service(self.kb, shown, service, m.confidence, self.today)
         if best is None or m.confidence < ACCEPT:
             return build.not_answered(shown, "unsure", self.suggestions(m))
+        if "?" in m.text and not (m.asks_owner or m.incident) and best.coverage < 1.0:
+            # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only
+            # part of a duty or incident is named: a question of another kind
+            return build.not_answered(shown, "unsure", self.suggestions(m))
         if best.kind == "scenario":
             sc = self.kb.scenarios[best.id]
             about = next((s for s in m.services if s in sc.services), None)  # the named service it is about
@@ -117,10 +122,10 @@ class Engine:
             if category is not None:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
-        subject = min(named, key=lambda s: self._subject_rank(duty, s))
-
         def said(phrase: str) -> bool:
             return self.matcher.says(m.tokens, phrase)
+
+        subject = min(named, key=lambda s: self._subject_rank(duty, s, said))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
         others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)
@@ -128,10 +133,15 @@ class Engine:
         return replace(result, related=others)
 
     @staticmethod
-    def _subject_rank(duty: Duty, service: Service) -> tuple[bool, bool]:
+    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], bool]) -> tuple[bool, ...]:
         """The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
-        about ECS), and among those first the one whose own docs speak to the duty."""
-        return service.account_wide, not {duty.id, *duty.narrows_to} & set(service.overrides)
+        about ECS); among those first the one whose own docs speak to the setting the question states
+        ("an ACM-issued certificate on CloudFront"), then the service whose main duty it is, then any
+        service whose own docs speak to the duty."""
+        ids = {duty.id, *duty.narrows_to}
+        overrides = [o for d, o in service.overrides.items() if d in ids]
+        stated = any(said(w) for o in overrides for v in o.variants for w in v.when)
+        return service.account_wide, not stated, service.primary_duty != duty.id, not overrides
 
     def _nearest_services(self, name: str) -> tuple[str, ...]:
         names = {s.name: s for s in self.kb.services.values()}

@@ -28,6 +28,7 @@ ACCEPT = 0.5  # minimum confidence to claim an owner
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
+MOVE_WORDS = frozenset({"from", "move", "moved", "moving", "migrate", "migrated", "migrating", "switch", "switched"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
 SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
 OTHER_SERVICE = 3.0  # a scenario about other services than the ones named loses this much
@@ -108,6 +109,7 @@ class Match:
     tokens: tuple[str, ...] = ()  # the question's words after typo fixes and synonym folding
     asks_owner: bool = False  # "who", "whose job", "aws or us", "responsible"...
     anchored: bool = False  # names an AWS service or category, or reads like an incident report
+    incident: bool = False  # reads like an incident report ("was public", "got hacked")
     howto: bool = False  # "how do i", "terraform", "pricing"...
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
@@ -268,7 +270,9 @@ class Matcher:
                 i += 1
         chosen = strong or weak  # weak only: a technology ("kubernetes"), not an AWS service by name
         ordered: list[str] = []
-        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in PLATFORM_WORDS]
+        moving = any(t in MOVE_WORDS for t in tokens)
+        onto = PLATFORM_WORDS | {"to", "onto", "into"} if moving else PLATFORM_WORDS  # "from ec2 to lambda"
+        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in onto]
         for _, sid in [*sorted(platform), *sorted(chosen)]:
             if sid not in ordered:
                 ordered.append(sid)
@@ -414,7 +418,7 @@ class Matcher:
                      other_cloud=self._find_phrase(said, self.other_clouds)
                      or (None if named else self._find_phrase(said, self.outside_aws)),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
-                     anchored=named or category is not None or incident,
+                     anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),

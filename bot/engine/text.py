@@ -17,6 +17,7 @@ _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 _SLACK_SPECIAL = re.compile(r"<[@!][^>]*>")
 _BARE_URL = re.compile(r"https?://\S+")
+_EMOJI = re.compile(r":[a-z][a-z0-9_+'-]*:")  # ":fire:", ":rotating_light:" are pictures, not words
 _FORMATTING = re.compile(r"(```|`|(?<!\w)[*_~]+|[*_~]+(?!\w))")
 _ANYWHERE = re.compile(r"(0\.0\.0\.0/0|::/0)")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -44,6 +45,7 @@ def clean_slack(text: str) -> str:
     text = _SLACK_SPECIAL.sub(" ", text)  # user mentions, <!channel>, <!here>, user groups
     text = html.unescape(text)
     text = _BARE_URL.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
     text = _FORMATTING.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return " ".join(text.split())
