@@ -30,6 +30,7 @@ INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
 MOVE_WORDS = frozenset({"from", "move", "moved", "moving", "migrate", "migrated", "migrating", "switch", "switched"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
+PARTIAL_SCENARIO = 1.0  # part of an incident's phrase, in a question that reports no incident
 SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
 OTHER_SERVICE = 3.0  # a scenario about other services than the ones named loses this much
 # "not", "no", "never", "without", "wasn't"… all read as one content word, so "certificate not renewed"
@@ -38,6 +39,7 @@ NEG = "~not"
 NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither", "cannot", "isn",
                       "wasn", "didn", "doesn", "don", "aren", "weren", "hasn", "haven", "hadn", "wouldn",
                       "shouldn", "couldn", "non"})
+ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
@@ -182,7 +184,9 @@ class Matcher:
             elif t not in self.stopwords:
                 positions[stem(t)].append(i)
         several = len(set(clause_of)) > 1
-        focus = frozenset(i for i, c in enumerate(clause_of) if c == ask) if several and ask is not None else None
+        if not several or ask is None:
+            return Layout({k: tuple(v) for k, v in positions.items()})
+        focus = frozenset(i for i, c in enumerate(clause_of) if c == ask)
         return Layout({k: tuple(v) for k, v in positions.items()}, focus)
 
     def _alias_table(self) -> _AliasTable:
@@ -364,7 +368,7 @@ class Matcher:
         ranked = list(duties)
         for c in scenarios:
             about = self.kb.scenarios[c.id].services
-            factor = INCIDENT_BOOST if incident else 1.0
+            factor = INCIDENT_BOOST if incident else 1.0 if c.coverage == 1.0 else PARTIAL_SCENARIO
             if services and about and not set(services) & set(about):
                 factor /= OTHER_SERVICE
             elif services and about and incident:
@@ -389,7 +393,7 @@ class Matcher:
         owner_clause = question_clause = None
         for i, (piece, is_question) in enumerate(clauses(text[:MAX_QUESTION_CHARS])):
             said = words(piece)
-            if said and said[0] in NEGATORS and len(said) <= NEGATED_ASIDE:
+            if said and said[0] in ASIDE_NEGATORS and len(said) <= NEGATED_ASIDE and not is_question:
                 continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
             corrected, fixed = self.correct(said)
             folded = self.folder.fold(corrected)

@@ -23,7 +23,8 @@ _ANYWHERE = re.compile(r"(0\.0\.0\.0/0|::/0)")
 _WORD = re.compile(r"[a-z0-9]+")
 # Where a clause ends: sentence punctuation before a space, dashes between words, brackets. Real questions
 # put their context first and the ask last ("… in the maintenance window? so patching redshift is AWS's?").
-_CLAUSE_END = re.compile(r"[.?!;:]+(?=\s|$)|\s[-—–]+\s|[—–()\[\]]|\s(?=(?:so|but)\s)")
+_CLAUSE_END = re.compile(r"[.?!;:]+(?=\s|$)|\s[-—–]+\s|[—–()\[\]]|\s(?=(?:so|but)\s)"
+                         r"|,\s(?=(?:who|whose|which|does|do we|is it|is that|are we)\b)", re.IGNORECASE)
 
 # A snowball stemmer keeps per-call state in the object, so two threads sharing one corrupt each other's
 # results (and the lru_cache below would keep the wrong stem for good). One stemmer per thread.
