@@ -122,10 +122,10 @@ class Engine:
             if category is not None:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
-        def said(phrase: str) -> bool:
+        def said(phrase: str) -> float:
             return self.matcher.says(m.tokens, phrase)
 
-        subject = min(named, key=lambda s: self._subject_rank(duty, s, said))
+        subject = min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
         others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)
@@ -133,15 +133,14 @@ class Engine:
         return replace(result, related=others)
 
     @staticmethod
-    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], bool]) -> tuple[bool, ...]:
-        """The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
-        about ECS); among those first the one whose own docs speak to the setting the question states
-        ("an ACM-issued certificate on CloudFront"), then the service whose main duty it is, then any
-        service whose own docs speak to the duty."""
-        ids = {duty.id, *duty.narrows_to}
-        overrides = [o for d, o in service.overrides.items() if d in ids]
-        stated = any(said(w) for o in overrides for v in o.variants for w in v.when)
-        return service.account_wide, not stated, service.primary_duty != duty.id, not overrides
+    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], float]) -> tuple[bool, ...]:
+        """The subject is the service whose own docs speak to the setting the question states ("an
+        ACM-issued certificate on CloudFront", "AWS managed keys for S3"); else a workload rather than an
+        account-wide tool ("the iam role of our ecs tasks" is about ECS); then the service whose main duty
+        it is, then any service whose own docs speak to the duty."""
+        override = service.overrides.get(duty.id)
+        stated = override is not None and any(said(w) for v in override.variants for w in v.when)
+        return not stated, service.account_wide, service.primary_duty != duty.id, override is None
 
     def _nearest_services(self, name: str) -> tuple[str, ...]:
         names = {s.name: s for s in self.kb.services.values()}

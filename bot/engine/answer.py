@@ -90,14 +90,22 @@ def service_ref(s: Service) -> Ref:
     return Ref(s.id, s.name, s.category)
 
 
+def resolve(kb: KnowledgeBase, duty: Duty, service: Service) -> Duty:
+    """The duty as this service's docs speak to it: a broad duty ("patching") narrows to the service's own
+    narrower entry ("worker node patching" on EKS) when it has no entry for the broad one."""
+    if duty.id in service.overrides:
+        return duty
+    narrower = next((d for d in duty.narrows_to if d in service.overrides), None)
+    return kb.duties[narrower] if narrower else duty
+
+
 def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | None, confidence: float,
-             today: dt.date, said: Callable[[str], bool] = lambda _: False) -> Answer:
-    """`said(phrase)` tells whether the question states a setting an override's variant depends on."""
+             today: dt.date, said: Callable[[str], float] = lambda _: 0.0) -> Answer:
+    """`said(phrase)` tells whether (how plainly, 0 for not) the question states a setting an override's
+    variant depends on; the first variant stated applies, so a file lists the more specific ones first."""
     if service is None:
         return _general(kb, question, duty, confidence, today)
-    if duty.id not in service.overrides:
-        narrower = next((d for d in duty.narrows_to if d in service.overrides), None)
-        duty = kb.duties[narrower] if narrower else duty
+    duty = resolve(kb, duty, service)
     override = service.overrides.get(duty.id)
     fitting = _fitting_controls(duty.controls, service)
     if override is not None:

@@ -297,11 +297,18 @@ class Matcher:
                     return cid
         return None
 
-    def says(self, tokens: tuple[str, ...], phrase: str) -> bool:
-        """Does the question contain every word of this phrase, stopwords included, after folding and
-        stemming ("managed updates turned off" → manag, patch, disable)?"""
+    def says(self, tokens: tuple[str, ...], phrase: str) -> float:
+        """How plainly the question states this phrase ("managed updates turned off" → manag, patch,
+        disable): 0 unless every word, stopwords included, stands within a few words of the others ("function
+        … update … runtime" scattered over a long message is not "function update runtime"); then more
+        for longer and tighter phrases."""
         want = self._said.get(phrase) or self._all_stems(phrase)
-        return bool(want) and want <= {stem(t) for t in tokens}
+        stems = [stem(t) for t in tokens]
+        if not want or not want <= set(stems):
+            return 0.0
+        layout = Layout({s: tuple(i for i, t in enumerate(stems) if t == s) for s in want})
+        span = layout.span(want)
+        return 0.0 if span > len(want) + NEAR_SLACK else len(want) + len(want) / span
 
     def _all_stems(self, text: str) -> frozenset[str]:
         return frozenset(stem(t) for t in self._tokens(text))
