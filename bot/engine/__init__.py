@@ -59,14 +59,15 @@ class Engine:
         m = self.matcher.match(question)
         a = self._answer(m)
         rival = self._rival(m, a)
-        if rival is not None:  # two close readings, two different owners: say so in the confidence
+        if rival is not None:  # two close readings, two different owners: say so, and offer the other one
+            c, other = rival
             m = replace(m, confidence=min(m.confidence, CONTESTED),
-                        why=f"{m.why}; at most {CONTESTED} as «{rival.phrase}» ({rival.target}) gives another owner")
-            a = self._answer(m)
+                        why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
+            a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
         return m, a
 
-    def _rival(self, m: Match, a: Answer) -> Candidate | None:
-        """A reading almost as strong as the chosen one that would name another owner."""
+    def _rival(self, m: Match, a: Answer) -> tuple[Candidate, Answer] | None:
+        """A reading almost as strong as the chosen one that would name another owner, and its answer."""
         if not a.answered or m.about_service_only or m.best is None:
             return None
         for c in m.candidates[1:4]:
@@ -74,7 +75,7 @@ class Engine:
                 break
             other = self._answer(replace(m, candidates=(c,)))
             if other.answered and other.owner != a.owner:
-                return c
+                return c, other
         return None
 
     def _answer(self, m: Match) -> Answer:

@@ -455,7 +455,8 @@ class Matcher:
         for m in _NAME.finditer(text):
             name = m.group(0)
             starts = m.start() == 0 or text[:m.start()].rstrip().endswith((".", "?", "!", ":", "—"))
-            if starts and name[1:].islower():
+            label = text[m.end():m.end() + 1] == ":"  # "Zorbdb: are patches applied…" names its subject
+            if starts and name[1:].islower() and not label:
                 continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
             if all(w not in self.known for w in words(name)) and not NEGATORS & set(words(name)):
                 return name
