@@ -41,6 +41,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
                       "shouldn", "couldn", "non"})
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
+OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -63,12 +64,19 @@ class Layout:
 
     def span(self, stems: frozenset[str]) -> int:
         """The fewest consecutive words that hold every one of these stems."""
+        return self.window(stems)[0]
+
+    def window(self, stems: frozenset[str]) -> tuple[int, int]:
+        """The shortest run of words holding every one of these stems: its length and where it starts."""
         marks = sorted((p, s) for s in stems for p in self.positions.get(s, ()))
-        need, have, best, left = len(stems), defaultdict(int), len(marks) and marks[-1][0] - marks[0][0] + 1, 0
+        if not marks:
+            return 0, 0
+        need, have, left = len(stems), defaultdict(int), 0
+        best = (marks[-1][0] - marks[0][0] + 1, marks[0][0])
         for pos, stem_ in marks:
             have[stem_] += 1
             while len(have) == need:
-                best = min(best, pos - marks[left][0] + 1)
+                best = min(best, (pos - marks[left][0] + 1, marks[left][0]))
                 have[marks[left][1]] -= 1
                 if not have[marks[left][1]]:
                     del have[marks[left][1]]
@@ -164,6 +172,7 @@ class Matcher:
         for p in self.phrases:
             self.target_stems[p.target] |= p.stems
         self.vocabulary, self.known = self._vocabulary()
+        self.own_words = self._own_words()
         # the words of every override variant's phrases ("managed updates turned off"), for says()
         self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
                       for v in o.variants for w in v.when}
@@ -216,6 +225,26 @@ class Matcher:
             out += [Phrase(target, text, self._content(self._tokens(text))) for text in phrases]
             out.append(Phrase(target, title, self._content(self._tokens(title)), whole_only=True))
         return [p for p in out if p.stems]
+
+    def _own_words(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Per service, per duty it overrides: the words its own entry uses ("layers", "deployment package"),
+        weighted by how few of that service's entries use them. A question about a service is also read
+        against what that service's docs say, not only against the general duty phrases."""
+        generic = self.security | self.resources | self.actions
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for service in self.kb.services.values():
+            names = self.aliases.name_words[service.id]
+            bags = {}
+            for duty, o in service.overrides.items():
+                texts = [o.aws_does, o.customer_does, *(w for v in o.variants for w in v.when)]
+                bags[duty] = self._content(self._tokens(" ".join(texts))) - names - generic - {NEG}
+            df: dict[str, int] = defaultdict(int)
+            for bag in bags.values():
+                for t in bag:
+                    df[t] += 1
+            n = len(bags) or 1
+            out[service.id] = {d: {t: math.log(1 + n / df[t]) for t in bag} for d, bag in bags.items()}
+        return out
 
     def _vocabulary(self) -> tuple[list[str], frozenset[str]]:
         """Words typos are corrected to (phrases, aliases, synonyms) and every word the KB knows."""
@@ -307,8 +336,10 @@ class Matcher:
         if not want or not want <= set(stems):
             return 0.0
         layout = Layout({s: tuple(i for i, t in enumerate(stems) if t == s) for s in want})
-        span = layout.span(want)
-        return 0.0 if span > len(want) + NEAR_SLACK else len(want) + len(want) / span
+        span, start = layout.window(want)
+        if span > len(want) + NEAR_SLACK or NEGATORS.intersection(tokens[max(0, start - 2):start]):
+            return 0.0  # scattered, or negated: "*no* runtime-version pinned"
+        return len(want) + len(want) / span
 
     def _all_stems(self, text: str) -> frozenset[str]:
         return frozenset(stem(t) for t in self._tokens(text))
@@ -487,7 +518,19 @@ class Matcher:
                   if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
         scenarios = [c for c in whole if c.kind == "scenario"]
+        if services:
+            duties = self._own_reading(duties, services[0], rest)
         return self._rank(duties, scenarios, services, incident)
+
+    def _own_reading(self, duties: list[Candidate], service: str, rest: frozenset[str]) -> list[Candidate]:
+        """Readings whose entry for this service uses the question's own words rank higher."""
+        own = self.own_words.get(service, {})
+        out = []
+        for c in duties:
+            bag = own.get(c.id) if c.coverage == 1.0 else None  # re-ranks whole readings, makes no new ones
+            bonus = sum(bag.get(t, 0.0) for t in rest) if bag else 0.0
+            out.append(replace(c, score=round(c.score + OWN_WORDS * bonus, 4)) if bonus else c)
+        return sorted(out, key=lambda c: (-c.score, -c.coverage, c.target))
 
     def _decide(self, m: Match, confidence: float) -> Match:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""
