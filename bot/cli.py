@@ -42,17 +42,26 @@ def _engine(args: argparse.Namespace):
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.render import json as render_json
     from bot.render import text as render_text
+    from bot.render.explain import explain
 
     engine = _engine(args)
-    render = render_json.dumps if args.json else render_text.answer
+
+    def show(question: str) -> str:
+        if args.explain:
+            m, a = engine.explain(question)
+            body = render_json.dumps(a) if args.json else render_text.answer(a)
+            return f"{explain(m, a)}\n{body}"
+        a = engine.ask(question)
+        return render_json.dumps(a) if args.json else render_text.answer(a)
+
     if args.question:
-        print(render(engine.ask(" ".join(args.question))))
+        print(show(" ".join(args.question)))
         return 0
     if not args.json and sys.stdin.isatty():
         print('usage: srm ask "QUESTION"  (or pipe questions, one per line)', file=sys.stderr)
         return 2
     for line in sys.stdin:  # batch mode: one question per line, one answer per line, in order
-        print(render(engine.ask(line.rstrip("\n"))), flush=True)
+        print(show(line.rstrip("\n")), flush=True)
     return 0
 
 
@@ -141,6 +150,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer one question (or questions on stdin, one per line)")
     ask.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
+    ask.add_argument("--explain", action="store_true", help="first show how the question was read: words, "
+                     "services, candidate duties and scenarios, and why the confidence is what it is")
     ask.add_argument("question", nargs="*")
     ask.set_defaults(func=cmd_ask)
     sub.add_parser("chat", help="local console; reads stdin when it is not a terminal").set_defaults(

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
 
 from bot.engine import answer as build
 from bot.engine.answer import Answer
-from bot.engine.matcher import ACCEPT, Match, Matcher
+from bot.engine.matcher import ACCEPT, Candidate, Match, Matcher
 from bot.engine.text import words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
+
+RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
+CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
     "who patches rds?",
@@ -45,13 +51,44 @@ class Engine:
         return self._today or dt.date.today()
 
     def ask(self, question: str) -> Answer:
+        return self.explain(question)[1]
+
+    def explain(self, question: str) -> tuple[Match, Answer]:
+        """The reading of the question (what `srm ask --explain` shows) and the answer built from it."""
         question = question if isinstance(question, str) else ""
         m = self.matcher.match(question)
+        a = self._answer(m)
+        rival = self._rival(m, a)
+        if rival is not None:  # two close readings, two different owners: say so, and offer the other one
+            c, other = rival
+            m = replace(m, confidence=min(m.confidence, CONTESTED),
+                        why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
+            a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
+        return m, a
+
+    def _rival(self, m: Match, a: Answer) -> tuple[Candidate, Answer] | None:
+        """A reading almost as strong as the chosen one that would name another owner, and its answer."""
+        if not a.answered or m.about_service_only or m.best is None:
+            return None
+        for c in m.candidates[1:4]:
+            if c.score < RIVAL_SHARE * m.best.score:
+                break
+            other = self._answer(replace(m, candidates=(c,)))
+            if other.answered and other.owner != a.owner:
+                return c, other
+        return None
+
+    def _answer(self, m: Match) -> Answer:
         shown = m.text[:500]
         if not m.content and not m.services:
             return build.not_answered(shown, "empty", EXAMPLES[:3])
         if m.other_cloud:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
+        if m.unknown_service:  # never answer for a different service than the one asked about
+            return build.not_answered(shown, "unknown_service", self._nearest_services(m.unknown_service),
+                                      m.unknown_service)
+        if m.unknown_product and not m.anchored:
+            return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.unknown_product)
         if m.howto and not m.asks_owner:  # "how do i encrypt an ebs volume in the console"
             return build.not_answered(shown, "howto", self.suggestions(m))
         best = m.best
@@ -66,6 +103,10 @@ class Engine:
         if m.about_service_only and service is not None:
             return build.for_service(self.kb, shown, service, m.confidence, self.today)
         if best is None or m.confidence < ACCEPT:
+            return build.not_answered(shown, "unsure", self.suggestions(m))
+        if "?" in m.text and not (m.asks_owner or m.incident) and best.coverage < 1.0:
+            # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only
+            # part of a duty or incident is named: a question of another kind
             return build.not_answered(shown, "unsure", self.suggestions(m))
         if best.kind == "scenario":
             sc = self.kb.scenarios[best.id]
@@ -82,10 +123,10 @@ class Engine:
             if category is not None:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
-        subject = min(named, key=lambda s: self._subject_rank(duty, s))
-
-        def said(phrase: str) -> bool:
+        def said(phrase: str) -> float:
             return self.matcher.says(m.tokens, phrase)
+
+        subject = min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
         others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)
@@ -93,10 +134,19 @@ class Engine:
         return replace(result, related=others)
 
     @staticmethod
-    def _subject_rank(duty: Duty, service: Service) -> tuple[bool, bool]:
-        """The subject is a workload rather than an account-wide tool ("the iam role of our ecs tasks" is
-        about ECS), and among those first the one whose own docs speak to the duty."""
-        return service.account_wide, not {duty.id, *duty.narrows_to} & set(service.overrides)
+    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], float]) -> tuple[bool, ...]:
+        """The subject is the service whose own docs speak to the setting the question states ("an
+        ACM-issued certificate on CloudFront", "AWS managed keys for S3"); else a workload rather than an
+        account-wide tool ("the iam role of our ecs tasks" is about ECS); then the service whose main duty
+        it is, then any service whose own docs speak to the duty."""
+        override = service.overrides.get(duty.id)
+        stated = override is not None and any(said(w) for v in override.variants for w in v.when)
+        return not stated, service.account_wide, service.primary_duty != duty.id, override is None
+
+    def _nearest_services(self, name: str) -> tuple[str, ...]:
+        names = {s.name: s for s in self.kb.services.values()}
+        hits = process.extract(name, list(names), scorer=fuzz.WRatio, limit=3)
+        return tuple(f"who secures {h[0]}?" for h in hits) or EXAMPLES[:3]
 
     def suggestions(self, m: Match) -> tuple[str, ...]:
         service = self.kb.services[m.services[0]] if m.services else None

@@ -13,21 +13,38 @@ a service's main duty ("enable guardduty"), or an account-wide tool applied to a
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import SynonymFolder, clean_slack, stem, words
+from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, stem, words
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
+_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
+MOVE_WORDS = frozenset({"from", "move", "moved", "moving", "migrate", "migrated", "migrating", "switch", "switched"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
+PARTIAL_SCENARIO = 1.0  # part of an incident's phrase, in a question that reports no incident
 SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
 OTHER_SERVICE = 3.0  # a scenario about other services than the ones named loses this much
+# "not", "no", "never", "without", "wasn't"… all read as one content word, so "certificate not renewed"
+# is not matched by "the certificate was renewed" (and negations never vanish as stopwords).
+NEG = "~not"
+NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither", "cannot", "isn",
+                      "wasn", "didn", "doesn", "don", "aren", "weren", "hasn", "haven", "hadn", "wouldn",
+                      "shouldn", "couldn", "non"})
+ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
+NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
+OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
+NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
+FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
+UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
 
 
 @dataclass(frozen=True)
@@ -39,13 +56,46 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class Layout:
+    """Where each content word of the question stands, and which positions belong to the asking clause."""
+
+    positions: dict[str, tuple[int, ...]]
+    focus: frozenset[int] | None = None  # None: one clause, or no clause asks
+
+    def span(self, stems: frozenset[str]) -> int:
+        """The fewest consecutive words that hold every one of these stems."""
+        return self.window(stems)[0]
+
+    def window(self, stems: frozenset[str]) -> tuple[int, int]:
+        """The shortest run of words holding every one of these stems: its length and where it starts."""
+        marks = sorted((p, s) for s in stems for p in self.positions.get(s, ()))
+        if not marks:
+            return 0, 0
+        need, have, left = len(stems), defaultdict(int), 0
+        best = (marks[-1][0] - marks[0][0] + 1, marks[0][0])
+        for pos, stem_ in marks:
+            have[stem_] += 1
+            while len(have) == need:
+                best = min(best, (pos - marks[left][0] + 1, marks[left][0]))
+                have[marks[left][1]] -= 1
+                if not have[marks[left][1]]:
+                    del have[marks[left][1]]
+                left += 1
+        return best
+
+    def in_focus(self, stem_: str) -> bool:
+        return self.focus is None or any(p in self.focus for p in self.positions.get(stem_, ()))
+
+
+@dataclass(frozen=True)
 class Candidate:
     target: str
     phrase: str
-    score: float  # matched weight × coverage³: what ranks candidates
+    score: float  # matched weight × coverage³ × placement: what ranks candidates
     coverage: float  # share of the phrase's weight found in the question
     matched: float = 0.0  # weight of the phrase's words found in the question
     size: int = 0  # how many words the phrase has
+    stems: frozenset[str] = frozenset()  # the phrase's words found in the question
 
     @property
     def kind(self) -> str:
@@ -69,9 +119,14 @@ class Match:
     tokens: tuple[str, ...] = ()  # the question's words after typo fixes and synonym folding
     asks_owner: bool = False  # "who", "whose job", "aws or us", "responsible"...
     anchored: bool = False  # names an AWS service or category, or reads like an incident report
+    incident: bool = False  # reads like an incident report ("was public", "got hacked")
     howto: bool = False  # "how do i", "terraform", "pricing"...
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
+    unknown_service: str | None = None  # "amazon kendra" when no such service is known
+    unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
+    unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
+    why: str = ""  # how the confidence was reached, for --explain
 
     @property
     def best(self) -> Candidate | None:
@@ -113,7 +168,11 @@ class Matcher:
         n = len({p.target for p in self.phrases}) or 1
         self.weight = {s: 1.0 + math.log(n / df) for s, df in targets_per_stem.items()}
         self.total = [sum(self.weight[t] for t in p.stems) for p in self.phrases]
+        self.target_stems: dict[str, frozenset[str]] = defaultdict(frozenset)  # every word of a target's phrases
+        for p in self.phrases:
+            self.target_stems[p.target] |= p.stems
         self.vocabulary, self.known = self._vocabulary()
+        self.own_words = self._own_words()
         # the words of every override variant's phrases ("managed updates turned off"), for says()
         self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
                       for v in o.variants for w in v.when}
@@ -123,7 +182,21 @@ class Matcher:
         return self.folder.fold(words(text))
 
     def _content(self, tokens: list[str]) -> frozenset[str]:
-        return frozenset(stem(t) for t in tokens if t not in self.stopwords)
+        negated = frozenset({NEG}) if NEGATORS.intersection(tokens) else frozenset()
+        return frozenset(stem(t) for t in tokens if t not in self.stopwords and t not in NEGATORS) | negated
+
+    def _layout(self, tokens: list[str], clause_of: list[int], ask: int | None) -> Layout:
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, t in enumerate(tokens):
+            if t in NEGATORS:
+                positions[NEG].append(i)
+            elif t not in self.stopwords:
+                positions[stem(t)].append(i)
+        several = len(set(clause_of)) > 1
+        if not several or ask is None:
+            return Layout({k: tuple(v) for k, v in positions.items()})
+        focus = frozenset(i for i, c in enumerate(clause_of) if c == ask)
+        return Layout({k: tuple(v) for k, v in positions.items()}, focus)
 
     def _alias_table(self) -> _AliasTable:
         table = _AliasTable()
@@ -152,6 +225,26 @@ class Matcher:
             out += [Phrase(target, text, self._content(self._tokens(text))) for text in phrases]
             out.append(Phrase(target, title, self._content(self._tokens(title)), whole_only=True))
         return [p for p in out if p.stems]
+
+    def _own_words(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Per service, per duty it overrides: the words its own entry uses ("layers", "deployment package"),
+        weighted by how few of that service's entries use them. A question about a service is also read
+        against what that service's docs say, not only against the general duty phrases."""
+        generic = self.security | self.resources | self.actions
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for service in self.kb.services.values():
+            names = self.aliases.name_words[service.id]
+            bags = {}
+            for duty, o in service.overrides.items():
+                texts = [o.aws_does, o.customer_does, *(w for v in o.variants for w in v.when)]
+                bags[duty] = self._content(self._tokens(" ".join(texts))) - names - generic - {NEG}
+            df: dict[str, int] = defaultdict(int)
+            for bag in bags.values():
+                for t in bag:
+                    df[t] += 1
+            n = len(bags) or 1
+            out[service.id] = {d: {t: math.log(1 + n / df[t]) for t in bag} for d, bag in bags.items()}
+        return out
 
     def _vocabulary(self) -> tuple[list[str], frozenset[str]]:
         """Words typos are corrected to (phrases, aliases, synonyms) and every word the KB knows."""
@@ -210,10 +303,17 @@ class Matcher:
                 i += 1
         chosen = strong or weak  # weak only: a technology ("kubernetes"), not an AWS service by name
         ordered: list[str] = []
-        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in PLATFORM_WORDS]
+        moving = any(t in MOVE_WORDS for t in tokens)
+        onto = PLATFORM_WORDS | {"to", "onto", "into"} if moving else PLATFORM_WORDS  # "from ec2 to lambda"
+        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in onto]
         for _, sid in [*sorted(platform), *sorted(chosen)]:
             if sid not in ordered:
                 ordered.append(sid)
+        # "our EKS cluster … EKS Auto Mode", "RDS Custom for Oracle (not plain RDS)": the variant named is the
+        # subject, and the family it belongs to says nothing more.
+        specific = [s for s in ordered if any(o != s and s.startswith(o + "-") for o in ordered)]
+        ordered = specific + [s for s in ordered if s not in specific
+                              and not any(x.startswith(s + "-") for x in specific)]
         return ordered, used, bool(strong)
 
     def _find_category(self, tokens: list[str], used: set[int]) -> str | None:
@@ -226,11 +326,20 @@ class Matcher:
                     return cid
         return None
 
-    def says(self, tokens: tuple[str, ...], phrase: str) -> bool:
-        """Does the question contain every word of this phrase, stopwords included, after folding and
-        stemming ("managed updates turned off" → manag, patch, disable)?"""
+    def says(self, tokens: tuple[str, ...], phrase: str) -> float:
+        """How plainly the question states this phrase ("managed updates turned off" → manag, patch,
+        disable): 0 unless every word, stopwords included, stands within a few words of the others ("function
+        … update … runtime" scattered over a long message is not "function update runtime"); then more
+        for longer and tighter phrases."""
         want = self._said.get(phrase) or self._all_stems(phrase)
-        return bool(want) and want <= {stem(t) for t in tokens}
+        stems = [stem(t) for t in tokens]
+        if not want or not want <= set(stems):
+            return 0.0
+        layout = Layout({s: tuple(i for i, t in enumerate(stems) if t == s) for s in want})
+        span, start = layout.window(want)
+        if span > len(want) + NEAR_SLACK or NEGATORS.intersection(tokens[max(0, start - 2):start]):
+            return 0.0  # scattered, or negated: "*no* runtime-version pinned"
+        return len(want) + len(want) / span
 
     def _all_stems(self, text: str) -> frozenset[str]:
         return frozenset(stem(t) for t in self._tokens(text))
@@ -245,25 +354,41 @@ class Matcher:
         return None
 
     def score(self, content: frozenset[str], weak: frozenset[str] = frozenset(),
-              loose: bool = False) -> list[Candidate]:
+              loose: bool = False, layout: Layout | None = None) -> list[Candidate]:
         """Every duty and scenario with a phrase the question covers; `weak` words (typo fixes, service
         names) count toward a whole phrase but cannot make a partial one."""
         best: dict[str, Candidate] = {}
         weight = self.weight
         for i in {i for s in content for i in self.by_stem.get(s, ())}:
             p = self.phrases[i]
+            if NEG in p.stems and NEG not in content:
+                continue  # "certificate not renewed" is the opposite of "the certificate was renewed"
             matched = p.stems & content
             whole = len(matched) == len(p.stems)
             got = self.total[i] if whole else sum(weight[t] for t in matched)  # no float drift on whole
             coverage = 1.0 if whole else got / self.total[i]
             if not whole and (p.whole_only or not self._partial_ok(p, matched - weak, coverage, loose)):
                 continue
-            score = got * coverage**3  # a partly matched phrase ranks below a whole one
+            score = got * coverage**3 * self._placement(matched, layout)  # partial ranks below whole
             cur = best.get(p.target)
             if cur is None or score > cur.score:
                 best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4), round(got, 4),
-                                           len(p.stems))
+                                           len(p.stems), matched)
         return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
+
+    def _placement(self, matched: frozenset[str], layout: Layout | None) -> float:
+        """A phrase whose words stand together, in the clause that asks, counts fully; words scattered over
+        a long message ("windows" … "updates") or only in its context count less."""
+        if layout is None:
+            return 1.0
+        factor = 1.0
+        if len(matched) >= 2:
+            factor = min(1.0, (len(matched) + NEAR_SLACK) / layout.span(matched))
+        if layout.focus is not None:
+            total = sum(self.weight[t] for t in matched)
+            inside = sum(self.weight[t] for t in matched if layout.in_focus(t))
+            factor *= FOCUS_FLOOR + (1 - FOCUS_FLOOR) * inside / total
+        return factor
 
     def _partial_ok(self, phrase: Phrase, matched: frozenset[str], coverage: float, loose: bool) -> bool:
         """Most of a long phrase (of an incident, only in a question clearly about AWS security: loose);
@@ -271,7 +396,7 @@ class Matcher:
         "kubernetes rbac")."""
         if len(phrase.stems) >= 3 and len(matched) >= 2 and coverage >= 0.6:
             return loose or phrase.target.startswith("duty:")  # part of an incident needs a security cue
-        return loose and coverage >= 0.5 and any(self.weight[t] >= DISTINCTIVE for t in matched)
+        return loose and coverage >= 0.5 and any(self.weight[t] >= DISTINCTIVE for t in matched - {NEG})
 
     def _rank(self, duties: list[Candidate], scenarios: list[Candidate], services: list[str],
               incident: bool) -> list[Candidate]:
@@ -281,7 +406,7 @@ class Matcher:
         ranked = list(duties)
         for c in scenarios:
             about = self.kb.scenarios[c.id].services
-            factor = INCIDENT_BOOST if incident else 1.0
+            factor = INCIDENT_BOOST if incident else 1.0 if c.coverage == 1.0 else PARTIAL_SCENARIO
             if services and about and not set(services) & set(about):
                 factor /= OTHER_SERVICE
             elif services and about and incident:
@@ -297,28 +422,89 @@ class Matcher:
                 tally[target] += self.weight[s]
         return [t for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
+    def _read(self, text: str) -> tuple[list[str], list[int], int | None, list[tuple[str, str]]]:
+        """Clause by clause: typo fixes and synonym folding, which clause each word stands in, and which
+        clause asks (the last that names an owner, else the last question)."""
+        tokens: list[str] = []
+        clause_of: list[int] = []
+        fixes: list[tuple[str, str]] = []
+        owner_clause = question_clause = None
+        for i, (piece, is_question) in enumerate(clauses(text[:MAX_QUESTION_CHARS])):
+            said = words(piece)
+            if said and said[0] in ASIDE_NEGATORS and len(said) <= NEGATED_ASIDE and not is_question:
+                continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
+            corrected, fixed = self.correct(said)
+            folded = self.folder.fold(corrected)
+            tokens += folded
+            clause_of += [i] * len(folded)
+            fixes += fixed
+            if self._find_phrase(said, self.ownership):
+                owner_clause = i
+            if is_question:
+                question_clause = i
+        return tokens, clause_of, owner_clause if owner_clause is not None else question_clause, fixes
+
     def match(self, question: str) -> Match:
         text = clean_slack(question)
         said = words(text)  # as typed: "pricing" must not become "picking" before we ask what kind of question
-        corrected, fixes = self.correct(said)
-        tokens = self.folder.fold(corrected)
+        tokens, clause_of, ask, fixes = self._read(text)
         services, used, named = self.find_services(tokens)
         category = self._find_category(tokens, used)
         content = self._content(tokens)
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
         incident = bool(self.incident & set(tokens))
-        candidates = self._candidates(content, rest, services, fixes, named, incident)
+        layout = self._layout(tokens, clause_of, ask)
+        candidates = self._candidates(content, rest, services, fixes, named, incident, layout)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
                      other_cloud=self._find_phrase(said, self.other_clouds)
                      or (None if named else self._find_phrase(said, self.outside_aws)),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
-                     anchored=named or category is not None or incident,
+                     anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
-        return self._decide(base, self._confidence(candidates, bool(services), len(fixes)))
+        if not services:
+            base = replace(base, unknown_service=self._unknown_service(said),
+                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(text))
+        confidence, why = self._confidence(candidates, bool(services), len(fixes))
+        unexplained = self._unexplained(rest, candidates, layout)
+        if unexplained and candidates:
+            left = sum(self.weight[t] for t in unexplained)
+            factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
+            confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
+        return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
+
+    def _unknown_service(self, said: list[str]) -> str | None:
+        """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
+        for before, word in itertools.pairwise(said):
+            if before in {"aws", "amazon"} and word.isalpha() and word not in self.known and word not in NEGATORS:
+                return f"{before} {word}"
+        return None
+
+    def _unknown_product(self, text: str) -> str | None:
+        """A capitalised name inside a sentence ("CockroachDB Dedicated", "our Proxmox cluster") that the
+        knowledge base has never seen: a product of someone else, not a duty of ours."""
+        for m in _NAME.finditer(text):
+            name = m.group(0)
+            starts = m.start() == 0 or text[:m.start()].rstrip().endswith((".", "?", "!", ":", "—"))
+            label = text[m.end():m.end() + 1] == ":"  # "Zorbdb: are patches applied…" names its subject
+            if starts and name[1:].islower() and not label:
+                continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
+            if all(w not in self.known for w in words(name)) and not NEGATORS & set(words(name)):
+                return name
+        return None
+
+    def _unexplained(self, rest: frozenset[str], candidates: list[Candidate], layout: Layout) -> frozenset[str]:
+        """Rare task words of the asking clause that belong to other duties or incidents than the best reading
+        ("layers" next to "runtime update"): what decides the answer may be among them."""
+        if not candidates:
+            return frozenset()
+        generic = self.security | self.resources | self.actions | {NEG}
+        explained = self.target_stems[candidates[0].target] | generic
+        return frozenset(t for t in rest - explained
+                         if self.weight.get(t, 0.0) >= UNEXPLAINED_MIN and layout.in_focus(t))
 
     def _candidates(self, content: frozenset[str], rest: frozenset[str], services: list[str],
-                    fixes: list[tuple[str, str]], named: bool, incident: bool) -> list[Candidate]:
+                    fixes: list[tuple[str, str]], named: bool, incident: bool, layout: Layout) -> list[Candidate]:
         # Duties are scored without the words that name a service ("auto scaling" is not the scaling
         # duty) unless nothing else matches ("bucket acl"); scenarios keep them ("rds snapshot public").
         # Half a phrase is enough only in a question clearly about AWS security (a service or a
@@ -327,19 +513,33 @@ class Matcher:
         weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
         weak |= content - rest
         loose = named or incident or bool(content & self.security)
-        whole = self.score(content, weak, loose)
-        duties = [c for c in (self.score(rest, weak, loose) if rest != content else whole) if c.kind == "duty"]
+        whole = self.score(content, weak, loose, layout)
+        duties = [c for c in (self.score(rest, weak, loose, layout) if rest != content else whole)
+                  if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
         scenarios = [c for c in whole if c.kind == "scenario"]
+        if services:
+            duties = self._own_reading(duties, services[0], rest)
         return self._rank(duties, scenarios, services, incident)
+
+    def _own_reading(self, duties: list[Candidate], service: str, rest: frozenset[str]) -> list[Candidate]:
+        """Readings whose entry for this service uses the question's own words rank higher."""
+        own = self.own_words.get(service, {})
+        out = []
+        for c in duties:
+            bag = own.get(c.id) if c.coverage == 1.0 else None  # re-ranks whole readings, makes no new ones
+            bonus = sum(bag.get(t, 0.0) for t in rest) if bag else 0.0
+            out.append(replace(c, score=round(c.score + OWN_WORDS * bonus, 4)) if bonus else c)
+        return sorted(out, key=lambda c: (-c.score, -c.coverage, c.target))
 
     def _decide(self, m: Match, confidence: float) -> Match:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""
         general = self.kb.language.general_duty
-        only_security = bool(m.rest) and m.rest <= self.security
+        task = m.rest - {NEG}
+        only_security = bool(task) and task <= self.security
         # "security of our rds databases": resource words alone do not name a duty either
-        about_resources = bool(m.rest) and m.rest - self.resources <= self.security
-        if m.category and (not m.rest or only_security or confidence < ACCEPT):
+        about_resources = bool(task) and task - self.resources <= self.security
+        if m.category and (not task or only_security or confidence < ACCEPT):
             return replace(m, confidence=0.8, about_service_only=True)  # "who secures abstracted services?"
         if not m.services:
             if (general and confidence < ACCEPT and m.content & self.security
@@ -348,30 +548,34 @@ class Matcher:
                                confidence=0.8)
             return replace(m, confidence=confidence)
         tools = [self.kb.services[s] for s in m.services if self.kb.services[s].account_wide]
-        if len(tools) < len(m.services) and tools and tools[0].primary_duty and (not m.rest or only_security):
+        if len(tools) < len(m.services) and tools and tools[0].primary_duty and (not task or only_security):
             # "identity and access management for dynamodb": the tool's duty, on the workload
             cand = Candidate(f"duty:{tools[0].primary_duty}", "(account-wide tool)", 0.0, 1.0)
             return replace(m, candidates=(cand, *m.candidates), confidence=0.8)
         if confidence >= ACCEPT and not only_security:
             return replace(m, confidence=confidence)
-        if only_security or about_resources or not m.rest:
-            return replace(m, confidence=0.9 if m.rest else 0.7, about_service_only=True)
+        if only_security or about_resources or not task:
+            return replace(m, confidence=0.9 if task else 0.7, about_service_only=True)
         primary = self.kb.services[m.services[0]].primary_duty
-        if primary and (m.rest <= self.actions | self.security or m.rest & self.actions - self.security):
+        if primary and (task <= self.actions | self.security or task & self.actions - self.security):
             # "enable guardduty", "cloudtrail wasn't enabled so we can't investigate": its main duty
             cand = Candidate(f"duty:{primary}", "(primary duty)", 0.0, 1.0)
             return replace(m, candidates=(cand, *m.candidates), confidence=0.75)
-        if m.rest & self.security:  # "who is responsible for eks security, mgmt wants to know"
+        if task & self.security:  # "who is responsible for eks security, mgmt wants to know"
             return replace(m, confidence=0.6, about_service_only=True)
         return replace(m, confidence=confidence)
 
-    def _confidence(self, candidates: list[Candidate], has_service: bool, fixes: int) -> float:
+    def _confidence(self, candidates: list[Candidate], has_service: bool, fixes: int) -> tuple[float, str]:
         if not candidates:
-            return 0.0
+            return 0.0, "nothing matched"
         top = candidates[0]
         evidence = top.matched + (1.5 if has_service else 0.0)
         conf = math.sqrt(top.coverage) * min(1.0, evidence / 3.0)
+        why = f"coverage {top.coverage:.2f}, evidence {evidence:.1f}"
         if len(candidates) > 1 and candidates[1].score >= 0.95 * top.score and candidates[1].kind == top.kind:
             conf *= 0.85  # two readings almost tied
-        return round(conf * (0.95**fixes), 3)
+            why += "; ×0.85 two readings almost tied"
+        if fixes:
+            why += f"; ×{0.95**fixes:.2f} for typo fixes"
+        return round(conf * (0.95**fixes), 3), why
 

@@ -17,9 +17,14 @@ _SLACK_BARE_LINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 _SLACK_SPECIAL = re.compile(r"<[@!][^>]*>")
 _BARE_URL = re.compile(r"https?://\S+")
+_EMOJI = re.compile(r":[a-z][a-z0-9_+'-]*:")  # ":fire:", ":rotating_light:" are pictures, not words
 _FORMATTING = re.compile(r"(```|`|(?<!\w)[*_~]+|[*_~]+(?!\w))")
 _ANYWHERE = re.compile(r"(0\.0\.0\.0/0|::/0)")
 _WORD = re.compile(r"[a-z0-9]+")
+# Where a clause ends: sentence punctuation before a space, dashes between words, brackets. Real questions
+# put their context first and the ask last ("… in the maintenance window? so patching redshift is AWS's?").
+_CLAUSE_END = re.compile(r"[.?!;:]+(?=\s|$)|\s[-—–]+\s|[—–()\[\]]|\s(?=(?:so|but)\s)"
+                         r"|,\s(?=(?:who|whose|which|does|do we|is it|is that|are we)\b)", re.IGNORECASE)
 
 # A snowball stemmer keeps per-call state in the object, so two threads sharing one corrupt each other's
 # results (and the lru_cache below would keep the wrong stem for good). One stemmer per thread.
@@ -41,6 +46,7 @@ def clean_slack(text: str) -> str:
     text = _SLACK_SPECIAL.sub(" ", text)  # user mentions, <!channel>, <!here>, user groups
     text = html.unescape(text)
     text = _BARE_URL.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
     text = _FORMATTING.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return " ".join(text.split())
@@ -51,6 +57,21 @@ def words(text: str) -> list[str]:
     text = _ANYWHERE.sub(" anywhere ", text[:MAX_QUESTION_CHARS].lower())
     text = unicodedata.normalize("NFKD", text)
     return [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
+
+
+def clauses(text: str) -> list[tuple[str, bool]]:
+    """The text cut into clauses, each with whether it ended in a question mark."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _CLAUSE_END.finditer(text):
+        piece = text[pos:m.start()].strip()
+        if piece:
+            out.append((piece, "?" in m.group(0)))
+        pos = m.end()
+    tail = text[pos:].strip()
+    if tail:
+        out.append((tail, False))
+    return out
 
 
 @lru_cache(maxsize=8192)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT, SHARED
+from tests.conftest import FIXTURES, ROOT
 
 SRM = [str(Path(sys.executable).with_name("srm"))]
 
@@ -56,9 +56,28 @@ def test_knowledge_flag_reports_problems_in_one_place() -> None:
 
 
 def test_eval_lists_misses_and_gates() -> None:
-    r = run("eval", str(SHARED / "eval" / "dev.yaml"), "--min", "0.95")
+    r = run("eval", str(FIXTURES / "questions.yaml"), "--min", "0.95")
     assert r.returncode == 0, r.stdout
     assert r.stdout.startswith("owner right:")
+    assert run("eval", str(FIXTURES / "questions.yaml"), "--min", "1.01").returncode == 1
+
+
+def test_eval_reports_calibration_and_topic_on_real_question_files() -> None:
+    r = run("eval", str(FIXTURES / "realworld_sample.yaml"), "--json")
+    data = json.loads(r.stdout)
+    assert data["total"] == 4 and data["topic_checked"] >= 2
+    assert sum(b["answered"] for b in data["calibration"].values()) == data["answered"]
+    text = run("eval", str(FIXTURES / "realworld_sample.yaml")).stdout
+    assert "about the topic asked:" in text and "≥ 0.9" in text
+
+
+def test_ask_explain_shows_the_reading_then_the_answer() -> None:
+    r = run("ask", "--explain", "our RDS Custom for Oracle db was never patched — whose job was the OS?")
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and lines[0].startswith("question:")
+    assert any(line.startswith("services:    rds-custom-oracle") for line in lines), r.stdout  # not plain RDS
+    assert "~not" in r.stdout  # the negation is read, not dropped
+    assert any(line.startswith("confidence:") for line in lines) and "Owner:" in r.stdout
 
 
 def test_service_card_and_report() -> None:
