@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, stem, words
+from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, expand_findings, stem, words
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
@@ -452,8 +452,9 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
-        said = words(text)  # as typed: "pricing" must not become "picking" before we ask what kind of question
-        tokens, clause_of, ask, fixes = self._read(text)
+        read = expand_findings(text)  # what the reading works on; `text` is what the user sees again
+        said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
+        tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
         category = self._find_category(tokens, used)
         content = self._content(tokens)
@@ -471,7 +472,7 @@ class Matcher:
         base = self._named_controls(base)
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),
-                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(text))
+                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
         confidence, why = self._confidence(candidates, bool(services), len(fixes))
         unexplained = self._unexplained(rest, candidates, layout)
         if unexplained and candidates:
