@@ -43,6 +43,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
+AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -564,7 +565,8 @@ class Matcher:
             return replace(m, confidence=0.8, about_service_only=True)  # "who secures abstracted services?"
         if not m.services:
             if (general and confidence < ACCEPT and m.content & self.security
-                    and m.content - self.resources - self.actions <= self.security):
+                    and m.content - self.resources - self.actions <= self.security
+                    and AWS_WORDS.intersection(m.tokens)):  # "who owns security?" is about the org chart
                 return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
                                confidence=0.8)
             return replace(m, confidence=confidence)
