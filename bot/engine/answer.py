@@ -141,6 +141,41 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
     )
 
 
+CONTROL_URL = "https://docs.aws.amazon.com/securityhub/latest/userguide/{family}-controls.html#{family}-{number}"
+
+
+def control_url(control_id: str) -> str:
+    family, number = control_id.lower().split(".", 1)
+    return CONTROL_URL.format(family=family, number=number)
+
+
+def for_control(kb: KnowledgeBase, question: str, control_id: str, service: Service | None, duty: Duty | None,
+                confidence: float, today: dt.date) -> Answer:
+    """'Who owns EC2.8?': a Security Hub control checks *your* configuration, so fixing a failed one is yours;
+    the duty it evidences says what AWS does around it."""
+    c = kb.controls[control_id]
+    base = for_duty(kb, question, duty, service, confidence, today) if duty is not None else None
+    if base is not None:
+        aws_does, you_do, more = base.aws_does, base.customer_does, base.controls
+        sources, reviewed, outdated = base.sources, base.reviewed, base.outdated
+    elif service is not None:
+        aws_does, you_do, more = service.aws_does, service.customer_does, ()
+        sources, reviewed, outdated = (service.provenance.sources[0],), service.provenance.reviewed, \
+            service.provenance.overdue(today)
+    else:
+        aws_does, you_do, more, sources, reviewed, outdated = (
+            "AWS runs Security Hub, which evaluates this check against your resources.", "", (), (), None, False)
+    return Answer(
+        question=question, answered=True, owner="customer",
+        service=service_ref(service) if service else None,
+        duty=Ref(base.duty.id, base.duty.name) if base and base.duty else None, confidence=confidence,
+        summary=f"{OWNER_LABEL['customer']}: Security Hub control {c.id} checks your configuration — {c.title}.",
+        aws_does=aws_does, customer_does=f"Make {c.id} pass: {c.title.rstrip('.')}. {you_do}".strip(),
+        controls=(ControlRef(c.id, c.title, c.cis), *(x for x in more if x.id != c.id))[:MAX_CONTROLS],
+        sources=_dedupe((control_url(c.id), *sources))[:MAX_SOURCES], reviewed=reviewed, outdated=outdated,
+    )
+
+
 def in_category(kb: KnowledgeBase, question: str, duty: Duty, category: Category, confidence: float,
                 today: dt.date) -> Answer:
     """A duty asked about a whole category ("the operating system on infrastructure services")."""
@@ -220,6 +255,8 @@ NOT_ANSWERED = {
     "unsure": "I'm not sure what you are asking, so I won't name an owner.",
     "howto": "That reads like a how-to question; I answer who is responsible for a security task on AWS.",
     "unknown_service": "I don't know the service “{cloud}” yet, so I won't answer for a different one.",
+    "retired_control": "Security Hub has retired control {cloud}; I don't answer for retired controls.",
+    "unknown_control": "I don't know a Security Hub control called {cloud}, so I won't guess what it checks.",
 }
 
 

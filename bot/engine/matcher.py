@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, stem, words
+from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, expand_findings, stem, words
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
+_CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
@@ -42,6 +43,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
+AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -124,6 +126,9 @@ class Match:
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
     unknown_service: str | None = None  # "amazon kendra" when no such service is known
+    controls: tuple[str, ...] = ()  # Security Hub control IDs named ("EC2.8"), as the knowledge base spells them
+    retired_controls: tuple[str, ...] = ()  # … that Security Hub has retired ("S3.4")
+    unknown_controls: tuple[str, ...] = ()  # … of a known family but not known ("EC2.999")
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     why: str = ""  # how the confidence was reached, for --explain
@@ -173,6 +178,8 @@ class Matcher:
             self.target_stems[p.target] |= p.stems
         self.vocabulary, self.known = self._vocabulary()
         self.own_words = self._own_words()
+        self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
+        self.control_families = {c.split(".")[0].lower() for c in self.control_ids}
         # the words of every override variant's phrases ("managed updates turned off"), for says()
         self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
                       for v in o.variants for w in v.when}
@@ -446,8 +453,9 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
-        said = words(text)  # as typed: "pricing" must not become "picking" before we ask what kind of question
-        tokens, clause_of, ask, fixes = self._read(text)
+        read = expand_findings(text)  # what the reading works on; `text` is what the user sees again
+        said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
+        tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
         category = self._find_category(tokens, used)
         content = self._content(tokens)
@@ -462,9 +470,10 @@ class Matcher:
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
+        base = self._named_controls(base)
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),
-                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(text))
+                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
         confidence, why = self._confidence(candidates, bool(services), len(fixes))
         unexplained = self._unexplained(rest, candidates, layout)
         if unexplained and candidates:
@@ -472,6 +481,19 @@ class Matcher:
             factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
             confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
         return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
+
+    def _named_controls(self, m: Match) -> Match:
+        """Security Hub control IDs in the question: known, retired, or of a known family but unknown."""
+        known, retired, unknown = [], [], []
+        for family, number in _CONTROL_ID.findall(m.text):
+            if family.lower() not in self.control_families:
+                continue  # "python3.12", "v1.2": not a control
+            cid = self.control_ids.get(f"{family}.{number}".lower())
+            bucket = unknown if cid is None else retired if cid in self.kb.retired_controls else known
+            name = cid or f"{family}.{number}"
+            if name not in bucket:
+                bucket.append(name)
+        return replace(m, controls=tuple(known), retired_controls=tuple(retired), unknown_controls=tuple(unknown))
 
     def _unknown_service(self, said: list[str]) -> str | None:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
@@ -543,7 +565,8 @@ class Matcher:
             return replace(m, confidence=0.8, about_service_only=True)  # "who secures abstracted services?"
         if not m.services:
             if (general and confidence < ACCEPT and m.content & self.security
-                    and m.content - self.resources - self.actions <= self.security):
+                    and m.content - self.resources - self.actions <= self.security
+                    and AWS_WORDS.intersection(m.tokens)):  # "who owns security?" is about the org chart
                 return replace(m, candidates=(Candidate(f"duty:{general}", "(security words only)", 0.0, 1.0),),
                                confidence=0.8)
             return replace(m, confidence=confidence)

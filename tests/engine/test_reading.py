@@ -98,3 +98,14 @@ def test_a_close_reading_with_another_owner_is_offered_and_lowers_confidence(eng
     for a in contested:
         assert a.answered and a.alternative.owner != a.owner
         assert a.confidence < SURE and not a.sure
+
+
+def test_a_pasted_guardduty_finding_type_reads_as_words_not_a_product(engine: Engine) -> None:
+    from bot.engine.text import expand_findings
+
+    assert expand_findings("CryptoCurrency:EC2/BitcoinTool.B fired") == (
+        "guardduty finding crypto currency on ec2 instance: bitcoin tool fired")
+    a = engine.ask("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OffInstance fired, who handles it")
+    assert a.answered and a.owner == "customer"  # never "I only know AWS" for a CamelCase finding name
+    b = engine.ask("Recon:EC2/PortProbeUnprotectedPort on our bastion, is that on us?")
+    assert b.answered and b.service.id == "ec2" and b.scenario is not None
