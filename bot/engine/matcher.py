@@ -43,6 +43,10 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
+# words that name who owns something, not the task: an asking clause made only of them has no task words
+OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific customer-specific us we our ours "
+                    "them their both neither party entity control controls type category responsibility "
+                    "responsible model which option options job task")
 AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
@@ -159,6 +163,7 @@ class Matcher:
         self.resources = frozenset(stem(w) for w in self.folder.fold(words(" ".join(lang.resource_words))))
         self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
         self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
+        self.owner_words = frozenset(stem(w) for w in self.folder.fold(words(OWNER_VOCABULARY)))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
@@ -203,7 +208,7 @@ class Matcher:
         if not several or ask is None:
             return Layout({k: tuple(v) for k, v in positions.items()})
         focus = frozenset(i for i, c in enumerate(clause_of) if c == ask)
-        return Layout({k: tuple(v) for k, v in positions.items()}, focus)
+        return Layout({k: tuple(v) for k, v in positions.items()}, focus or None)
 
     def _alias_table(self) -> _AliasTable:
         table = _AliasTable()
@@ -442,6 +447,9 @@ class Matcher:
                 continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
             corrected, fixed = self.correct(said)
             folded = self.folder.fold(corrected)
+            if i and self._only_owners(folded):
+                question_clause = owner_clause = i - 1  # "… — inherited, shared, or customer-specific?": options,
+                continue  # not the task; the clause before them asks
             tokens += folded
             clause_of += [i] * len(folded)
             fixes += fixed
@@ -450,6 +458,10 @@ class Matcher:
             if is_question:
                 question_clause = i
         return tokens, clause_of, owner_clause if owner_clause is not None else question_clause, fixes
+
+    def _only_owners(self, tokens: list[str]) -> bool:
+        content = {stem(t) for t in tokens if t not in self.stopwords}
+        return bool(content) and content <= self.owner_words
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
