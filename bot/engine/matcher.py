@@ -21,7 +21,16 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, expand_findings, stem, words
+from bot.engine.text import (
+    MAX_QUESTION_CHARS,
+    SynonymFolder,
+    clauses,
+    clean_slack,
+    exam_options,
+    expand_findings,
+    stem,
+    words,
+)
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
@@ -133,6 +142,7 @@ class Match:
     controls: tuple[str, ...] = ()  # Security Hub control IDs named ("EC2.8"), as the knowledge base spells them
     retired_controls: tuple[str, ...] = ()  # … that Security Hub has retired ("S3.4")
     unknown_controls: tuple[str, ...] = ()  # … of a known family but not known ("EC2.999")
+    exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     why: str = ""  # how the confidence was reached, for --explain
@@ -482,7 +492,7 @@ class Matcher:
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
-        base = self._named_controls(base)
+        base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),
                            unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
