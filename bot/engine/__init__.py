@@ -15,6 +15,7 @@ from bot.engine.text import words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
 
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
+CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
@@ -40,11 +41,33 @@ class ServiceCard:
     rows: tuple[DutyRow, ...]
 
 
+def _compact_names(s: Service) -> set[str]:
+    """'apigateway', 'secretsmanager', 'ssm': the service as Security Hub control IDs spell it."""
+    return {s.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in s.aliases)}
+
+
+def _control_links(kb: KnowledgeBase) -> dict[str, tuple[tuple[str | None, str], ...]]:
+    """Control → the (service, duty) entries that recommend it: a service's own entry, or a duty in general."""
+    links: dict[str, list[tuple[str | None, str]]] = {}
+    for s in kb.services.values():
+        for duty, o in s.overrides.items():
+            for c in o.controls:
+                links.setdefault(c, []).append((s.id, duty))
+    for d in kb.duties.values():
+        for c in d.controls:
+            links.setdefault(c, []).append((None, d.id))
+    for sc in kb.scenarios.values():
+        for c in sc.prevent:
+            links.setdefault(c, []).append((sc.services[0] if sc.services else None, sc.duty))
+    return {c: tuple(v) for c, v in links.items()}
+
+
 class Engine:
     def __init__(self, kb: KnowledgeBase, today: dt.date | None = None, matcher: Matcher | None = None):
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
         self._today = today
+        self._control_links = _control_links(kb)
 
     @property
     def today(self) -> dt.date:
@@ -59,14 +82,15 @@ class Engine:
         m = self.matcher.match(question)
         a = self._answer(m)
         rival = self._rival(m, a)
-        if rival is not None:  # two close readings, two different owners: say so in the confidence
+        if rival is not None:  # two close readings, two different owners: say so, and offer the other one
+            c, other = rival
             m = replace(m, confidence=min(m.confidence, CONTESTED),
-                        why=f"{m.why}; at most {CONTESTED} as «{rival.phrase}» ({rival.target}) gives another owner")
-            a = self._answer(m)
+                        why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
+            a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
         return m, a
 
-    def _rival(self, m: Match, a: Answer) -> Candidate | None:
-        """A reading almost as strong as the chosen one that would name another owner."""
+    def _rival(self, m: Match, a: Answer) -> tuple[Candidate, Answer] | None:
+        """A reading almost as strong as the chosen one that would name another owner, and its answer."""
         if not a.answered or m.about_service_only or m.best is None:
             return None
         for c in m.candidates[1:4]:
@@ -74,13 +98,23 @@ class Engine:
                 break
             other = self._answer(replace(m, candidates=(c,)))
             if other.answered and other.owner != a.owner:
-                return c
+                return c, other
         return None
 
     def _answer(self, m: Match) -> Answer:
         shown = m.text[:500]
         if not m.content and not m.services:
             return build.not_answered(shown, "empty", EXAMPLES[:3])
+        if m.controls:  # "who owns EC2.8?", a Security Hub finding pasted in
+            return self._for_control(m, m.controls[0])
+        if m.retired_controls:
+            cid = m.retired_controls[0]
+            instead = self.kb.retired_controls[cid]
+            said = f"{cid} (replaced by {', '.join(instead)})" if instead else cid
+            asks = tuple(f"who owns {r}?" for r in instead) or EXAMPLES[:3]
+            return build.not_answered(shown, "retired_control", asks, said)
+        if m.unknown_controls:
+            return build.not_answered(shown, "unknown_control", EXAMPLES[:3], m.unknown_controls[0])
         if m.other_cloud:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
         if m.unknown_service:  # never answer for a different service than the one asked about
@@ -141,6 +175,20 @@ class Engine:
         override = service.overrides.get(duty.id)
         stated = override is not None and any(said(w) for v in override.variants for w in v.when)
         return not stated, service.account_wide, service.primary_duty != duty.id, override is None
+
+    def _for_control(self, m: Match, control_id: str) -> Answer:
+        """The control's own service (by its ID family) and the duty it evidences there."""
+        family = control_id.split(".")[0].lower()
+        service = next((s for s in self.kb.services.values() if family in _compact_names(s)), None)
+        links = self._control_links.get(control_id, ())
+        own = [d for sid, d in links if service is not None and sid == service.id]
+        linked = own or [d for sid, d in links if sid is None] or [d for _, d in links]
+        # of the duties that recommend it, the one its title reads as ("…should use IMDSv2" → instances)
+        title = self.matcher.match(self.kb.controls[control_id].title)
+        rank = {c.id: c.score for c in title.candidates if c.kind == "duty"}
+        duty_id = max(linked, key=lambda d: rank.get(d, 0.0), default=None)
+        duty = self.kb.duties[duty_id] if duty_id else None
+        return build.for_control(self.kb, m.text[:500], control_id, service, duty, CONTROL_CONFIDENCE, self.today)
 
     def _nearest_services(self, name: str) -> tuple[str, ...]:
         names = {s.name: s for s in self.kb.services.values()}

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, stem, words
+from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, expand_findings, stem, words
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
+_CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
@@ -41,6 +42,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
                       "shouldn", "couldn", "non"})
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
+OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -63,12 +65,19 @@ class Layout:
 
     def span(self, stems: frozenset[str]) -> int:
         """The fewest consecutive words that hold every one of these stems."""
+        return self.window(stems)[0]
+
+    def window(self, stems: frozenset[str]) -> tuple[int, int]:
+        """The shortest run of words holding every one of these stems: its length and where it starts."""
         marks = sorted((p, s) for s in stems for p in self.positions.get(s, ()))
-        need, have, best, left = len(stems), defaultdict(int), len(marks) and marks[-1][0] - marks[0][0] + 1, 0
+        if not marks:
+            return 0, 0
+        need, have, left = len(stems), defaultdict(int), 0
+        best = (marks[-1][0] - marks[0][0] + 1, marks[0][0])
         for pos, stem_ in marks:
             have[stem_] += 1
             while len(have) == need:
-                best = min(best, pos - marks[left][0] + 1)
+                best = min(best, (pos - marks[left][0] + 1, marks[left][0]))
                 have[marks[left][1]] -= 1
                 if not have[marks[left][1]]:
                     del have[marks[left][1]]
@@ -116,6 +125,9 @@ class Match:
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
     unknown_service: str | None = None  # "amazon kendra" when no such service is known
+    controls: tuple[str, ...] = ()  # Security Hub control IDs named ("EC2.8"), as the knowledge base spells them
+    retired_controls: tuple[str, ...] = ()  # … that Security Hub has retired ("S3.4")
+    unknown_controls: tuple[str, ...] = ()  # … of a known family but not known ("EC2.999")
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     why: str = ""  # how the confidence was reached, for --explain
@@ -164,6 +176,9 @@ class Matcher:
         for p in self.phrases:
             self.target_stems[p.target] |= p.stems
         self.vocabulary, self.known = self._vocabulary()
+        self.own_words = self._own_words()
+        self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
+        self.control_families = {c.split(".")[0].lower() for c in self.control_ids}
         # the words of every override variant's phrases ("managed updates turned off"), for says()
         self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
                       for v in o.variants for w in v.when}
@@ -216,6 +231,26 @@ class Matcher:
             out += [Phrase(target, text, self._content(self._tokens(text))) for text in phrases]
             out.append(Phrase(target, title, self._content(self._tokens(title)), whole_only=True))
         return [p for p in out if p.stems]
+
+    def _own_words(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Per service, per duty it overrides: the words its own entry uses ("layers", "deployment package"),
+        weighted by how few of that service's entries use them. A question about a service is also read
+        against what that service's docs say, not only against the general duty phrases."""
+        generic = self.security | self.resources | self.actions
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for service in self.kb.services.values():
+            names = self.aliases.name_words[service.id]
+            bags = {}
+            for duty, o in service.overrides.items():
+                texts = [o.aws_does, o.customer_does, *(w for v in o.variants for w in v.when)]
+                bags[duty] = self._content(self._tokens(" ".join(texts))) - names - generic - {NEG}
+            df: dict[str, int] = defaultdict(int)
+            for bag in bags.values():
+                for t in bag:
+                    df[t] += 1
+            n = len(bags) or 1
+            out[service.id] = {d: {t: math.log(1 + n / df[t]) for t in bag} for d, bag in bags.items()}
+        return out
 
     def _vocabulary(self) -> tuple[list[str], frozenset[str]]:
         """Words typos are corrected to (phrases, aliases, synonyms) and every word the KB knows."""
@@ -307,8 +342,10 @@ class Matcher:
         if not want or not want <= set(stems):
             return 0.0
         layout = Layout({s: tuple(i for i, t in enumerate(stems) if t == s) for s in want})
-        span = layout.span(want)
-        return 0.0 if span > len(want) + NEAR_SLACK else len(want) + len(want) / span
+        span, start = layout.window(want)
+        if span > len(want) + NEAR_SLACK or NEGATORS.intersection(tokens[max(0, start - 2):start]):
+            return 0.0  # scattered, or negated: "*no* runtime-version pinned"
+        return len(want) + len(want) / span
 
     def _all_stems(self, text: str) -> frozenset[str]:
         return frozenset(stem(t) for t in self._tokens(text))
@@ -415,8 +452,9 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
-        said = words(text)  # as typed: "pricing" must not become "picking" before we ask what kind of question
-        tokens, clause_of, ask, fixes = self._read(text)
+        read = expand_findings(text)  # what the reading works on; `text` is what the user sees again
+        said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
+        tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
         category = self._find_category(tokens, used)
         content = self._content(tokens)
@@ -431,9 +469,10 @@ class Matcher:
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
+        base = self._named_controls(base)
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),
-                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(text))
+                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
         confidence, why = self._confidence(candidates, bool(services), len(fixes))
         unexplained = self._unexplained(rest, candidates, layout)
         if unexplained and candidates:
@@ -441,6 +480,19 @@ class Matcher:
             factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
             confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
         return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
+
+    def _named_controls(self, m: Match) -> Match:
+        """Security Hub control IDs in the question: known, retired, or of a known family but unknown."""
+        known, retired, unknown = [], [], []
+        for family, number in _CONTROL_ID.findall(m.text):
+            if family.lower() not in self.control_families:
+                continue  # "python3.12", "v1.2": not a control
+            cid = self.control_ids.get(f"{family}.{number}".lower())
+            bucket = unknown if cid is None else retired if cid in self.kb.retired_controls else known
+            name = cid or f"{family}.{number}"
+            if name not in bucket:
+                bucket.append(name)
+        return replace(m, controls=tuple(known), retired_controls=tuple(retired), unknown_controls=tuple(unknown))
 
     def _unknown_service(self, said: list[str]) -> str | None:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
@@ -455,7 +507,8 @@ class Matcher:
         for m in _NAME.finditer(text):
             name = m.group(0)
             starts = m.start() == 0 or text[:m.start()].rstrip().endswith((".", "?", "!", ":", "—"))
-            if starts and name[1:].islower():
+            label = text[m.end():m.end() + 1] == ":"  # "Zorbdb: are patches applied…" names its subject
+            if starts and name[1:].islower() and not label:
                 continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
             if all(w not in self.known for w in words(name)) and not NEGATORS & set(words(name)):
                 return name
@@ -486,7 +539,19 @@ class Matcher:
                   if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
         scenarios = [c for c in whole if c.kind == "scenario"]
+        if services:
+            duties = self._own_reading(duties, services[0], rest)
         return self._rank(duties, scenarios, services, incident)
+
+    def _own_reading(self, duties: list[Candidate], service: str, rest: frozenset[str]) -> list[Candidate]:
+        """Readings whose entry for this service uses the question's own words rank higher."""
+        own = self.own_words.get(service, {})
+        out = []
+        for c in duties:
+            bag = own.get(c.id) if c.coverage == 1.0 else None  # re-ranks whole readings, makes no new ones
+            bonus = sum(bag.get(t, 0.0) for t in rest) if bag else 0.0
+            out.append(replace(c, score=round(c.score + OWN_WORDS * bonus, 4)) if bonus else c)
+        return sorted(out, key=lambda c: (-c.score, -c.coverage, c.target))
 
     def _decide(self, m: Match, confidence: float) -> Match:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""

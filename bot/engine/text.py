@@ -59,6 +59,28 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
 
 
+# GuardDuty finding types, ThreatPurpose:ResourceType/ThreatFamilyName.DetectionMechanism!Artifact
+_FINDING = re.compile(r"\b([A-Z][A-Za-z]+):([A-Za-z0-9]+)/([A-Za-z0-9]+)(?:[.!][A-Za-z0-9.!-]*)?")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_FINDING_RESOURCE = {"iamuser": "iam user", "ec2": "ec2 instance", "s3": "s3 bucket", "kubernetes": "eks kubernetes",
+                     "lambda": "lambda function", "rds": "rds database", "runtime": "workload runtime",
+                     "ecs": "ecs task", "malware": "malware", "eks": "eks"}
+
+
+def expand_findings(text: str) -> str:
+    """'CryptoCurrency:EC2/BitcoinTool.B' → 'guardduty finding crypto currency on ec2 instance: bitcoin tool',
+    so a pasted GuardDuty finding type reads as words (and is never taken for an unknown product name)."""
+    def words_of(name: str) -> str:
+        return _CAMEL.sub(" ", name).lower()
+
+    def expand(m: re.Match[str]) -> str:
+        purpose, resource, family = m.groups()
+        where = _FINDING_RESOURCE.get(resource.lower(), words_of(resource))
+        return f"guardduty finding {words_of(purpose)} on {where}: {words_of(family)}"
+
+    return _FINDING.sub(expand, text)
+
+
 def clauses(text: str) -> list[tuple[str, bool]]:
     """The text cut into clauses, each with whether it ended in a question mark."""
     out: list[tuple[str, bool]] = []

@@ -9,7 +9,10 @@ CATEGORIES = ("infrastructure", "container", "abstracted")
 # Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
 # to one workload: their controls fit any answer, and next to another service they are the tool, not
 # the subject ("the iam role of our ecs tasks" is about ECS).
-ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
+ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie",
+                          # the tools that report about workloads ("AWS Health: Fargate will retire tasks…")
+                          "awshealth", "securityhub", "trustedadvisor", "computeoptimizer", "wellarchitectedtool",
+                          "accessanalyzer", "auditmanager"})
 
 
 @dataclass(frozen=True)

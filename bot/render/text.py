@@ -43,7 +43,12 @@ def answer(a: Answer) -> str:
     lines.append("Sources:   " + "\n           ".join(a.sources))
     reviewed = a.reviewed.isoformat() if a.reviewed else "unknown"
     lines.append(f"Reviewed:  {reviewed}" + ("  (may be outdated)" if a.outdated else ""))
-    lines.append(f"Confidence: {a.confidence:.2f}")
+    lines.append(f"Confidence: {a.confidence:.2f}" + ("" if a.sure else "  (less sure: check the reading)"))
+    if a.alternative is not None:
+        alt = a.alternative
+        about = (alt.scenario or alt.duty).name if (alt.scenario or alt.duty) else "another reading"
+        lines += _wrap("Or maybe:", f"if you meant {about.lower()}: {OWNER_LABEL[alt.owner or 'shared']}. "
+                       f"{alt.customer_does}")
     return "\n".join(lines)
 
 

@@ -26,3 +26,14 @@ def test_not_answered_has_null_owner(engine: Engine) -> None:
     data = json.loads(dumps(engine.ask("whats for lunch")))
     assert data["answered"] is False and data["owner"] is None and data["service"] is None
     assert data["reviewed"] is None and 0 < len(data["suggestions"]) <= 3
+
+
+def test_sure_and_alternative_say_how_certain_the_reading_is(engine: Engine) -> None:
+    sure = json.loads(dumps(engine.ask("who patches the guest os on ec2")))
+    assert sure["sure"] is True and sure["alternative"] is None
+    contested = next(a for a in map(engine.ask, (
+        "vulnerable lodash version in our node app on ecs fargate, who patches it",
+        "who patches lambda layers and the lambda runtime")) if a.alternative is not None)
+    data = json.loads(dumps(contested))
+    assert data["sure"] is False and data["alternative"]["owner"] != data["owner"]
+    assert set(data["alternative"]) == {"owner", "about", "service", "summary"}

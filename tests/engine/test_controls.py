@@ -1,0 +1,43 @@
+"""Security Hub control IDs as questions ("who owns EC2.8?"): every known control is answered from the
+control → duty index, retired and unknown ones are said to be so, and nothing else is taken for an ID."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.engine.answer import control_url
+from bot.knowledge.model import KnowledgeBase
+
+
+def test_every_known_control_is_answered_as_yours_with_its_title_and_page(engine: Engine, kb: KnowledgeBase) -> None:
+    for cid, control in kb.controls.items():
+        a = engine.ask(f"Security Hub says {cid} failed on our account — whose job is that?")
+        assert a.answered and a.owner == "customer", cid
+        assert a.controls[0].id == cid and control.title in a.summary
+        assert a.sources[0] == control_url(cid) and a.sources[0].startswith("https://docs.aws.amazon.com/")
+        assert a.customer_does.startswith(f"Make {cid} pass")
+
+
+def test_a_control_is_answered_on_its_own_service_and_the_duty_its_title_reads_as(engine: Engine) -> None:
+    a = engine.ask("who owns ec2.8?")  # any case
+    assert (a.service.id, a.duty.id) == ("ec2", "instance-management")
+    b = engine.ask("RDS.13 is red")
+    assert b.service.id == "rds" and b.duty is not None
+
+
+@pytest.mark.parametrize("cid", ["S3.4", "ECS.1"])
+def test_retired_controls_are_said_to_be_retired_and_point_to_their_replacement(engine: Engine, kb, cid) -> None:
+    a = engine.ask(f"who owns {cid}?")
+    assert not a.answered and a.reason == "retired_control" and cid in a.summary
+    assert all(f"who owns {r}?" in a.suggestions for r in kb.retired_controls[cid])
+
+
+def test_unknown_control_ids_are_not_guessed(engine: Engine) -> None:
+    a = engine.ask("who owns EC2.999?")
+    assert not a.answered and a.reason == "unknown_control" and "EC2.999" in a.summary
+
+
+def test_versions_and_file_names_are_not_control_ids(engine: Engine) -> None:
+    m = engine.matcher.match("our python3.12 lambda on v1.2 of the layer and node 3.13, who patches the runtime?")
+    assert not (m.controls or m.retired_controls or m.unknown_controls)

@@ -1,0 +1,111 @@
+"""How a question is read (bot/engine/matcher.py): clauses, negation, stated settings, the subject, and
+confidence that falls when the reading leaves words unexplained. Each test pairs a question with its
+twin that differs in the one thing the mechanism is about, so it fails if the mechanism goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.engine.answer import SURE
+from bot.engine.evaluate import load_questions
+from bot.engine.matcher import NEG
+from bot.engine.text import clauses, clean_slack
+from tests.conftest import FIXTURES, ROOT
+
+
+def test_clauses_end_at_sentences_dashes_and_before_the_ask() -> None:
+    parts = clauses("redshift applies updates in the maintenance window? so patching is AWS's — right, who does it")
+    assert [p for p, _ in parts] == ["redshift applies updates in the maintenance window", "so patching is AWS's",
+                                     "right", "who does it"]
+    assert parts[0][1] and not parts[-1][1]
+    assert [p for p, _ in clauses("us-east-1 runs v3.13.")] == ["us-east-1 runs v3.13"]  # no cut inside tokens
+
+
+def test_emoji_codes_are_not_words_but_times_stay() -> None:
+    assert clean_slack("the coffee machine :coffee::fire: broke at 10:30") == "the coffee machine broke at 10:30"
+
+
+def test_a_negation_is_read_and_a_negated_phrase_needs_one(engine: Engine) -> None:
+    m = engine.matcher.match("the acm certificate was not renewed")
+    assert NEG in m.content
+    phrases_with_not = {c.phrase for c in m.candidates if NEG in c.stems}
+    assert phrases_with_not, "a phrase with 'not' should match a question with 'not'"
+    plain = engine.matcher.match("the acm certificate was renewed")
+    assert not any(NEG in c.stems for c in plain.candidates)
+
+
+def test_a_short_not_aside_says_what_is_not_asked(engine: Engine) -> None:
+    with_aside = engine.matcher.match("kernel vulnerability in the ec2 host os (not our guest os), who patches it")
+    assert "guest" not in with_aside.content
+    question = engine.matcher.match("isn't the guest os patched by aws?")  # a question, not an aside
+    assert "guest" in question.content
+
+
+def test_words_in_the_asking_clause_outweigh_the_context(engine: Engine) -> None:
+    context_first = engine.matcher.match(
+        "redshift applies updates during the maintenance window. so who patches the redshift engine?")
+    whole = engine.matcher.match("who patches the redshift engine during the maintenance window")
+    assert context_first.best.id == "engine-patching"
+    top = {c.id: c.score for c in whole.candidates}
+    assert top.get("maintenance-window", 0) > 0  # the same words count fully when they are in the ask
+
+
+def test_the_specific_variant_of_a_service_is_the_subject(engine: Engine) -> None:
+    a = engine.ask("our eks cluster runs on eks auto mode, who patches the nodes")
+    assert a.service.id == "eks-auto-mode"
+    b = engine.ask("who patches the nodes of our eks cluster")
+    assert b.service.id == "eks"
+
+
+def test_moving_from_one_service_to_another_asks_about_the_destination(engine: Engine) -> None:
+    assert engine.ask("after we move the app from ec2 to lambda, who patches the os").service.id == "lambda"
+    assert engine.ask("after we move the app from lambda to ec2, who patches the os").service.id == "ec2"
+
+
+def test_an_unknown_aws_service_is_never_answered_as_another(engine: Engine) -> None:
+    a = engine.ask("who patches amazon zorblatt")
+    assert not a.answered and a.reason == "unknown_service" and "zorblatt" in a.summary
+    assert all(s.startswith("who secures") for s in a.suggestions)
+
+
+def test_an_unknown_product_name_without_aws_gets_no_owner(engine: Engine) -> None:
+    assert not engine.ask("ZorbDB Dedicated: are patch upgrades applied in our maintenance window?").answered
+    assert not engine.ask("Zorbdb: are patch upgrades applied in our maintenance window?").answered
+    assert engine.ask("are patch upgrades applied to rds in our maintenance window? who does it").answered
+
+
+def test_stated_settings_count_only_when_their_words_stand_together(engine: Engine) -> None:
+    m = engine.matcher
+    tight = m.match("lambda runtime management set to auto, who patches the runtime")
+    loose = m.match("runtime patches for lambda: who manages them, and is auto scaling set up")
+    assert m.says(tight.tokens, "runtime management auto") > 0
+    assert m.says(loose.tokens, "runtime management auto") == 0
+
+
+def test_unexplained_task_words_lower_the_confidence(engine: Engine) -> None:
+    plain = engine.matcher.match("who patches the guest os on ec2")
+    extra = engine.matcher.match("who patches the guest os on ec2 and rotates the kms keys and the dnssec ksk")
+    assert not plain.unexplained and plain.confidence >= SURE
+    assert extra.unexplained and extra.confidence < plain.confidence
+
+
+def test_a_close_reading_with_another_owner_is_offered_and_lowers_confidence(engine: Engine) -> None:
+    questions = [q.q for p in [FIXTURES / "questions.yaml", *sorted((ROOT / "bench").glob("blind_*.yaml"))]
+                 for q in load_questions(Path(p))]
+    contested = [a for a in map(engine.ask, questions) if a.alternative is not None]
+    assert contested, "some questions have two close readings"
+    for a in contested:
+        assert a.answered and a.alternative.owner != a.owner
+        assert a.confidence < SURE and not a.sure
+
+
+def test_a_pasted_guardduty_finding_type_reads_as_words_not_a_product(engine: Engine) -> None:
+    from bot.engine.text import expand_findings
+
+    assert expand_findings("CryptoCurrency:EC2/BitcoinTool.B fired") == (
+        "guardduty finding crypto currency on ec2 instance: bitcoin tool fired")
+    a = engine.ask("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OffInstance fired, who handles it")
+    assert a.answered and a.owner == "customer"  # never "I only know AWS" for a CamelCase finding name
+    b = engine.ask("Recon:EC2/PortProbeUnprotectedPort on our bastion, is that on us?")
+    assert b.answered and b.service.id == "ec2" and b.scenario is not None
