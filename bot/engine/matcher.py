@@ -487,8 +487,7 @@ class Matcher:
         candidates = self._candidates(content, rest, services, fixes, named, incident, layout)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
-                     other_cloud=self._find_phrase(said, self.other_clouds)
-                     or (None if named else self._find_phrase(said, self.outside_aws)),
+                     other_cloud=self._other_cloud(said, services, named),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
@@ -503,6 +502,15 @@ class Matcher:
             factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
             confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
         return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
+
+    def _other_cloud(self, said: list[str], services: list[str], named: bool) -> str | None:
+        """Another cloud or vendor named ("azure", "heroku"), unless it is part of a named AWS service's own
+        name ("Amazon Elastic VMware Service"); places outside AWS only when no AWS service is named."""
+        cloud = self._find_phrase(said, self.other_clouds)
+        if cloud and any(f" {cloud} " in f" {' '.join(self._tokens(a))} " for sid in services
+                         for a in (*self.kb.services[sid].aliases, self.kb.services[sid].name)):
+            cloud = None
+        return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
     def _named_controls(self, m: Match) -> Match:
         """Security Hub control IDs in the question: known, retired, or of a known family but unknown."""
