@@ -312,6 +312,8 @@ class Matcher:
             for size in range(min(self.aliases.longest, len(tokens) - i), 0, -1):
                 key = tuple(tokens[i : i + size])
                 sid = self.aliases.strong.get(key)
+                if sid is None and size == 1 and key[0].endswith("s"):  # "60 ec2s", "our lambdas"
+                    sid = self.aliases.strong.get((key[0][:-1],))
                 bucket = strong
                 if sid is None:
                     sid, bucket = self.aliases.weak.get(key), weak
