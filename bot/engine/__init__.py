@@ -16,6 +16,7 @@ from bot.knowledge.model import Duty, KnowledgeBase, Service
 
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
 CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
+EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
@@ -80,6 +81,9 @@ class Engine:
         """The reading of the question (what `srm ask --explain` shows) and the answer built from it."""
         question = question if isinstance(question, str) else ""
         m = self.matcher.match(question)
+        picked = self._exam_choice(m)
+        if picked is not None:
+            return m, picked
         a = self._answer(m)
         rival = self._rival(m, a)
         if rival is not None:  # two close readings, two different owners: say so, and offer the other one
@@ -88,6 +92,20 @@ class Engine:
                         why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
             a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
         return m, a
+
+    def _exam_choice(self, m: Match) -> Answer | None:
+        """'Which is the customer's job? A) … B) …': the one option whose owner is the one asked about."""
+        wants, options = m.exam
+        if not options:
+            return None
+        on = f" on {self.kb.services[m.services[0]].name}" if m.services else ""
+        answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{on}"))) for o in options]
+        picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
+        if len(picks) != 1:
+            return None
+        option, a = picks[0]
+        return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
+                       summary=f"Of the options, “{option}”: {a.summary}")
 
     def _rival(self, m: Match, a: Answer) -> tuple[Candidate, Answer] | None:
         """A reading almost as strong as the chosen one that would name another owner, and its answer."""

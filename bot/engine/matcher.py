@@ -21,7 +21,16 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import MAX_QUESTION_CHARS, SynonymFolder, clauses, clean_slack, expand_findings, stem, words
+from bot.engine.text import (
+    MAX_QUESTION_CHARS,
+    SynonymFolder,
+    clauses,
+    clean_slack,
+    exam_options,
+    expand_findings,
+    stem,
+    words,
+)
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
@@ -43,6 +52,10 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
+# words that name who owns something, not the task: an asking clause made only of them has no task words
+OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific customer-specific us we our ours "
+                    "them their both neither party entity control controls type category responsibility "
+                    "responsible model which option options job task")
 AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
@@ -129,6 +142,7 @@ class Match:
     controls: tuple[str, ...] = ()  # Security Hub control IDs named ("EC2.8"), as the knowledge base spells them
     retired_controls: tuple[str, ...] = ()  # … that Security Hub has retired ("S3.4")
     unknown_controls: tuple[str, ...] = ()  # … of a known family but not known ("EC2.999")
+    exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     why: str = ""  # how the confidence was reached, for --explain
@@ -159,6 +173,7 @@ class Matcher:
         self.resources = frozenset(stem(w) for w in self.folder.fold(words(" ".join(lang.resource_words))))
         self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
         self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
+        self.owner_words = frozenset(stem(w) for w in self.folder.fold(words(OWNER_VOCABULARY)))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
@@ -203,7 +218,7 @@ class Matcher:
         if not several or ask is None:
             return Layout({k: tuple(v) for k, v in positions.items()})
         focus = frozenset(i for i, c in enumerate(clause_of) if c == ask)
-        return Layout({k: tuple(v) for k, v in positions.items()}, focus)
+        return Layout({k: tuple(v) for k, v in positions.items()}, focus or None)
 
     def _alias_table(self) -> _AliasTable:
         table = _AliasTable()
@@ -297,6 +312,8 @@ class Matcher:
             for size in range(min(self.aliases.longest, len(tokens) - i), 0, -1):
                 key = tuple(tokens[i : i + size])
                 sid = self.aliases.strong.get(key)
+                if sid is None and size == 1 and key[0].endswith("s"):  # "60 ec2s", "our lambdas"
+                    sid = self.aliases.strong.get((key[0][:-1],))
                 bucket = strong
                 if sid is None:
                     sid, bucket = self.aliases.weak.get(key), weak
@@ -442,6 +459,9 @@ class Matcher:
                 continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
             corrected, fixed = self.correct(said)
             folded = self.folder.fold(corrected)
+            if i and self._only_owners(folded):
+                question_clause = owner_clause = i - 1  # "… — inherited, shared, or customer-specific?": options,
+                continue  # not the task; the clause before them asks
             tokens += folded
             clause_of += [i] * len(folded)
             fixes += fixed
@@ -450,6 +470,10 @@ class Matcher:
             if is_question:
                 question_clause = i
         return tokens, clause_of, owner_clause if owner_clause is not None else question_clause, fixes
+
+    def _only_owners(self, tokens: list[str]) -> bool:
+        content = {stem(t) for t in tokens if t not in self.stopwords}
+        return bool(content) and content <= self.owner_words
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)
@@ -465,12 +489,11 @@ class Matcher:
         candidates = self._candidates(content, rest, services, fixes, named, incident, layout)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
-                     other_cloud=self._find_phrase(said, self.other_clouds)
-                     or (None if named else self._find_phrase(said, self.outside_aws)),
+                     other_cloud=self._other_cloud(said, services, named),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)))
-        base = self._named_controls(base)
+        base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),
                            unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
@@ -481,6 +504,15 @@ class Matcher:
             factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
             confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
         return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
+
+    def _other_cloud(self, said: list[str], services: list[str], named: bool) -> str | None:
+        """Another cloud or vendor named ("azure", "heroku"), unless it is part of a named AWS service's own
+        name ("Amazon Elastic VMware Service"); places outside AWS only when no AWS service is named."""
+        cloud = self._find_phrase(said, self.other_clouds)
+        if cloud and any(f" {cloud} " in f" {' '.join(self._tokens(a))} " for sid in services
+                         for a in (*self.kb.services[sid].aliases, self.kb.services[sid].name)):
+            cloud = None
+        return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
     def _named_controls(self, m: Match) -> Match:
         """Security Hub control IDs in the question: known, retired, or of a known family but unknown."""

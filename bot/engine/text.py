@@ -81,6 +81,30 @@ def expand_findings(text: str) -> str:
     return _FINDING.sub(expand, text)
 
 
+_OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")
+_WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsib\w*|duty|task)|"
+                             r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(the\s+)?(customer|us)\b", re.IGNORECASE)
+_WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty|task)|"
+                        r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(aws|amazon)\b", re.IGNORECASE)
+
+
+def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """'Which is the customer's job … A) … B) … C) …' → ("customer", (option texts)). An exam question names
+    the owner and asks which task is theirs; (None, ()) for anything else."""
+    marks = list(_OPTION.finditer(text))
+    letters = [m.group(1).upper() for m in marks]
+    if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
+        return None, ()
+    stem_ = text[:marks[0].start()]
+    if not re.search(r"\bwhich\b", stem_, re.IGNORECASE):
+        return None, ()
+    wants = "customer" if _WANTS_CUSTOMER.search(stem_) else "aws" if _WANTS_AWS.search(stem_) else None
+    bounds = [m.end() for m in marks]
+    options = tuple(text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
+                    for i, b in enumerate(bounds))
+    return wants, options if wants else ()
+
+
 def clauses(text: str) -> list[tuple[str, bool]]:
     """The text cut into clauses, each with whether it ended in a question mark."""
     out: list[tuple[str, bool]] = []

@@ -12,7 +12,7 @@ CATEGORIES = ("infrastructure", "container", "abstracted")
 ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie",
                           # the tools that report about workloads ("AWS Health: Fargate will retire tasks…")
                           "awshealth", "securityhub", "trustedadvisor", "computeoptimizer", "wellarchitectedtool",
-                          "accessanalyzer", "auditmanager"})
+                          "accessanalyzer", "auditmanager", "inspector", "detective"})
 
 
 @dataclass(frozen=True)
