@@ -28,6 +28,7 @@ from bot.engine.text import (
     clean_slack,
     exam_options,
     expand_findings,
+    is_english,
     stem,
     words,
 )
@@ -57,6 +58,7 @@ OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific cus
                     "them their both neither party entity control controls type category responsibility "
                     "responsible model which option options job task")
 AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
+NEAR_TWIN = 90  # a real English word this close to one of ours is still a typo of it ("polices" → "policies")
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -294,7 +296,10 @@ class Matcher:
             cutoff = 88 if len(tok) <= 5 else 80
             # A typo keeps its first letter ("pacthes"); a different word rarely does ("catches").
             hits = process.extract(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
-            fixed = next((h[0] for h in hits if h[0][0] == tok[0]), None)
+            best = next((h for h in hits if h[0][0] == tok[0]), None)
+            fixed = best[0] if best else None
+            if best and best[1] < NEAR_TWIN and is_english(tok):
+                fixed = None  # a real word that merely looks like one of ours ("explicit" is not "exploit")
             out.append(fixed or tok)
             if fixed:
                 fixes.append((tok, fixed))
@@ -366,7 +371,9 @@ class Matcher:
         return len(want) + len(want) / span
 
     def _all_stems(self, text: str) -> frozenset[str]:
-        return frozenset(stem(t) for t in self._tokens(text))
+        """A stated setting's words read exactly as a question's are (typo fixes included), so a phrase
+        always matches the question that says it."""
+        return frozenset(stem(t) for t in self.folder.fold(self.correct(words(text))[0]))
 
     @staticmethod
     def _find_phrase(tokens: list[str], names: list[tuple[str, ...]]) -> str | None:

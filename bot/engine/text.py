@@ -120,6 +120,28 @@ def clauses(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """An English word list (the english-words package's web2 list), loaded the first time a typo fix is
+    considered: most questions never need it, and `srm ask` starts faster without it."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
+
+
+_INFLECTIONS = ("ing", "ed", "es", "s", "d")
+
+
+def is_english(word: str) -> bool:
+    """A real English word, or one inflected from it ("opting", "emails"): never a typo to fix, even when
+    it looks like a word of ours ("explicit" is not "exploit", "opting" is not "operating")."""
+    known = _english()
+    if word in known:
+        return True
+    return any(word.endswith(end) and len(word) - len(end) >= 3 and
+               (word[:-len(end)] in known or word[:-len(end)] + "e" in known) for end in _INFLECTIONS)
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
