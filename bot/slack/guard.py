@@ -62,6 +62,10 @@ class Ref(_Model):
     enterprise_id: str | None = None
 
 
+class Who(_Model):
+    id: str
+
+
 class Authorization(_Model):
     enterprise_id: str | None = None
     team_id: str | None = None
@@ -130,7 +134,7 @@ class Container(_Model):
 
 class BlockActions(Common):
     type: Literal["block_actions"]
-    user: Ref
+    user: Who
     actions: list[Action] = Field(min_length=1, max_length=25)
     container: Container | None = None
 
@@ -225,7 +229,7 @@ def _json_payload(data: object) -> Verdict:
 def _interaction(data: object) -> Verdict:
     if not isinstance(data, dict):
         return Verdict(400, "payload is not an object")
-    if data.get("type") not in HANDLED_INTERACTIONS:
+    if not isinstance(data.get("type"), str) or data["type"] not in HANDLED_INTERACTIONS:
         return Verdict(200, "ignored interaction type")
     BlockActions.model_validate(data)
     return Verdict(PASS, "block_actions")

@@ -101,6 +101,8 @@ def plan(engine: Engine, home: dict[str, Any], job: Job) -> list[Send]:
         where = {"channel": job.channel, **({"thread_ts": job.thread_ts} if job.thread_ts else {})}
         return [Send("chat.postMessage", {**where, **answer_payload(answer)})]
     if job.kind == "share":
+        if not job.response_url:  # a share button outside a message: nowhere to share to
+            return []
         return [Send(RESPONSE_URL, {"response_type": "in_channel", "replace_original": False,
                                     **answer_payload(answer, shared_by=job.user)},
                      url=job.response_url, allow_user=job.user),
