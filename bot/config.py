@@ -29,7 +29,7 @@ class Settings:
     claim_lease: float = 30.0  # seconds before an unfinished claim may be taken over
     delivery_deadline: float = 15.0  # seconds of retries for one answer's messages
     call_timeout: float = 3.0  # seconds for one HTTP call to Slack
-    answer_threads: int = 16  # answer pool threads per process
+    answer_threads: int = 32  # answer pool threads per process (they mostly wait on Slack)
 
     @classmethod
     def from_env(cls, *, mode: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,7 +62,7 @@ class Settings:
             claim_lease=lease,
             delivery_deadline=deadline,
             call_timeout=timeout,
-            answer_threads=int(_number(env, "SRM_ANSWER_THREADS", 16)),
+            answer_threads=int(_number(env, "SRM_ANSWER_THREADS", 32)),
         )
 
 

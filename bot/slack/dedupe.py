@@ -40,6 +40,7 @@ class Claim:
 
 class ClaimStore(Protocol):
     def claim(self, key: str, job: str, now: float | None = None) -> Claim | None: ...
+    def renew(self, claim: Claim, now: float | None = None) -> bool: ...
     def progress(self, claim: Claim, sent: int) -> bool: ...
     def done(self, claim: Claim) -> bool: ...
     def defer(self, claim: Claim) -> None: ...
@@ -103,6 +104,13 @@ class EventStore:
             return None
         row = self._db().execute("SELECT job, sent FROM claims WHERE key = ? AND holder = ?", (key, holder)).fetchone()
         return Claim(key, row[0], holder, row[1]) if row else None
+
+    def renew(self, claim: Claim, now: float | None = None) -> bool:
+        """Restart the lease when the answer starts (it may have waited in the pool's queue); False if lost."""
+        now = time.time() if now is None else now
+        cur = self._db().execute("UPDATE claims SET claimed_at = ? WHERE key = ? AND holder = ? AND state = 'claimed'",
+                                 (now, claim.key, claim.holder))
+        return cur.rowcount == 1
 
     def progress(self, claim: Claim, sent: int) -> bool:
         cur = self._db().execute("UPDATE claims SET sent = ? WHERE key = ? AND holder = ? AND state = 'claimed'",

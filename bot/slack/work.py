@@ -72,8 +72,8 @@ class AnswerPool:
     def __init__(self, threads: int, backlog: int):
         self.threads = threads
         self.capacity = threads + backlog
-        self._slots = threading.BoundedSemaphore(self.capacity)
         self._lock = threading.Lock()
+        self._in_use = 0
         self._executor: ThreadPoolExecutor | None = None
         self._pid = 0
         self._running: set[Future[None]] = set()
@@ -86,11 +86,14 @@ class AnswerPool:
             return self._executor
 
     def free(self) -> int:
-        return self._slots._value  # type: ignore[attr-defined]  # a hint for the sweeper, not a promise
+        with self._lock:
+            return self.capacity - self._in_use
 
     def submit(self, fn: Callable[[], None]) -> bool:
-        if not self._slots.acquire(blocking=False):
-            return False
+        with self._lock:
+            if self._in_use >= self.capacity:
+                return False
+            self._in_use += 1
         future = self._pool().submit(fn)
         with self._lock:
             self._running.add(future)
@@ -100,7 +103,7 @@ class AnswerPool:
     def _finished(self, future: Future[None]) -> None:
         with self._lock:
             self._running.discard(future)
-        self._slots.release()
+            self._in_use -= 1
 
     def drain(self, timeout: float) -> int:
         """Finish running and queued answers, up to `timeout` seconds; returns how many were left."""
@@ -140,8 +143,11 @@ class Work:
     def run(self, claim: Claim) -> None:
         """Answer one claimed question: build its messages, deliver those not yet sent, then mark it done."""
         try:
+            if not self.store.renew(claim):  # waited in the queue so long that another worker took it
+                log.info("taken over while queued", extra={"question_id": claim.key})
+                return
+            until = time.monotonic() + self.deadline  # within the renewed lease, which is longer
             messages = self.plan(Job.loads(claim.job))
-            until = time.monotonic() + self.deadline
             for i, message in enumerate(messages):
                 if i < claim.sent:
                     continue
