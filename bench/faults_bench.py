@@ -37,6 +37,7 @@ QUESTIONS = ["who patches rds", "our s3 bucket was public, whose job?", "who man
              "who secures eks", "who patches the guest os on ec2", "whats for lunch"]
 RETRY_AFTER = (1.0, 10.0, 40.0)  # Slack: immediately, 1 minute, 5 minutes — compressed
 ACK_LIMIT = 3.0
+FAILURES = ('"listener failed"', '"answer failed"', '"sweep failed"')
 
 
 @dataclass
@@ -182,7 +183,8 @@ def main() -> int:
           f"{sum('delivery failed' in x for x in lines)} deliveries past the deadline, "
           f"{sum('answer pool full' in x for x in lines)} deferred (pool full), "
           f"{sum('taken over while queued' in x for x in lines)} taken over while queued, "
-          f"{sum('Traceback' in x for x in lines)} tracebacks")
+          f"{sum('Traceback' in x for x in lines)} tracebacks, "
+          f"{sum(any(m in x for m in FAILURES) for x in lines)} listener, answer or sweep failures")
     return 0
 
 
