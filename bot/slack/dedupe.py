@@ -36,13 +36,14 @@ class Claim:
     job: str  # JSON: what the answer needs (bot.slack.work.Job)
     holder: str  # changes with every claim; only the holder may record progress
     sent: int = 0  # messages of this answer already delivered
+    claimed_at: float = 0.0  # time.time() of this claim
 
 
 class ClaimStore(Protocol):
     def claim(self, key: str, job: str, now: float | None = None) -> Claim | None: ...
     def renew(self, claim: Claim, now: float | None = None) -> bool: ...
     def progress(self, claim: Claim, sent: int) -> bool: ...
-    def done(self, claim: Claim) -> bool: ...
+    def done(self, claim: Claim, sent: int = 0) -> bool: ...
     def defer(self, claim: Claim) -> None: ...
     def take_abandoned(self, limit: int, now: float | None = None) -> list[Claim]: ...
     def expire(self, now: float | None = None) -> list[str]: ...
@@ -73,6 +74,9 @@ class EventStore:
         self.max_age = max_age
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # Threads of one process take turns here rather than in SQLite's busy handler, which sleeps 1, 2,
+        # 5, 10… ms between tries: that sleeping, not the write, was the p99 of an ack.
+        self._writing = threading.Lock()
         # A throwaway connection: this may run in gunicorn's master, and connections must not cross a fork.
         setup = sqlite3.connect(path, timeout=10.0, isolation_level=None)
         try:
@@ -91,40 +95,43 @@ class EventStore:
             self._local.conn = conn
         return conn
 
+    def _write(self, sql: str, args: tuple[object, ...]) -> tuple[int, list[tuple[object, ...]]]:
+        with self._writing:
+            cur = self._db().execute(sql, args)
+            rows = cur.fetchall()  # a RETURNING statement finishes (and commits) when it is read
+            return cur.rowcount, rows
+
     def claim(self, key: str, job: str, now: float | None = None) -> Claim | None:
         """A new key, or one abandoned longer than the lease: the caller holds it. Otherwise None."""
         now = time.time() if now is None else now
         holder = uuid.uuid4().hex
-        cur = self._db().execute(
+        _, rows = self._write(  # one statement, so one write lock: RETURNING needs SQLite 3.35 (2021)
             "INSERT INTO claims (key, job, holder, claimed_at, first_seen) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, "
-            "attempts = attempts + 1 WHERE state = 'claimed' AND claimed_at < ? AND attempts < ?",
-            (key, job, holder, now, now, now - self.lease, self.max_attempts))
-        if cur.rowcount != 1:
-            return None
-        row = self._db().execute("SELECT job, sent FROM claims WHERE key = ? AND holder = ?", (key, holder)).fetchone()
-        return Claim(key, row[0], holder, row[1]) if row else None
+            "attempts = attempts + 1 WHERE state = 'claimed' AND claimed_at < ? AND attempts < ? "
+            "RETURNING job, sent", (key, job, holder, now, now, now - self.lease, self.max_attempts))
+        return Claim(key, str(rows[0][0]), holder, int(rows[0][1]), now) if rows else None  # type: ignore[call-overload]
 
     def renew(self, claim: Claim, now: float | None = None) -> bool:
         """Restart the lease when the answer starts (it may have waited in the pool's queue); False if lost."""
         now = time.time() if now is None else now
-        cur = self._db().execute("UPDATE claims SET claimed_at = ? WHERE key = ? AND holder = ? AND state = 'claimed'",
-                                 (now, claim.key, claim.holder))
-        return cur.rowcount == 1
+        n, _ = self._write("UPDATE claims SET claimed_at = ? WHERE key = ? AND holder = ? AND state = 'claimed'",
+                           (now, claim.key, claim.holder))
+        return n == 1
 
     def progress(self, claim: Claim, sent: int) -> bool:
-        cur = self._db().execute("UPDATE claims SET sent = ? WHERE key = ? AND holder = ? AND state = 'claimed'",
-                                 (sent, claim.key, claim.holder))
-        return cur.rowcount == 1
+        n, _ = self._write("UPDATE claims SET sent = ? WHERE key = ? AND holder = ? AND state = 'claimed'",
+                           (sent, claim.key, claim.holder))
+        return n == 1
 
-    def done(self, claim: Claim) -> bool:
-        cur = self._db().execute("UPDATE claims SET state = 'done' WHERE key = ? AND holder = ? AND state = 'claimed'",
-                                 (claim.key, claim.holder))
-        return cur.rowcount == 1
+    def done(self, claim: Claim, sent: int = 0) -> bool:
+        n, _ = self._write("UPDATE claims SET state = 'done', sent = MAX(sent, ?) "
+                           "WHERE key = ? AND holder = ? AND state = 'claimed'", (sent, claim.key, claim.holder))
+        return n == 1
 
     def defer(self, claim: Claim) -> None:
         """Give the claim back at once (the pool is full, or the worker is stopping): the next sweep takes it."""
-        self._db().execute("UPDATE claims SET claimed_at = 0, attempts = MAX(attempts - 1, 0) "
+        self._write("UPDATE claims SET claimed_at = 0, attempts = MAX(attempts - 1, 0) "
                            "WHERE key = ? AND holder = ? AND state = 'claimed'", (claim.key, claim.holder))
 
     def take_abandoned(self, limit: int, now: float | None = None) -> list[Claim]:
@@ -146,8 +153,8 @@ class EventStore:
         args = (now - self.lease, self.max_attempts, now - self.max_age)
         keys = [k for (k,) in db.execute(f"SELECT key FROM claims WHERE {stale}", args).fetchall()]
         if keys:
-            db.execute(f"UPDATE claims SET state = 'failed' WHERE {stale}", args)
-        db.execute("DELETE FROM claims WHERE first_seen < ?", (now - KEEP_SECONDS,))
+            self._write(f"UPDATE claims SET state = 'failed' WHERE {stale}", args)
+        self._write("DELETE FROM claims WHERE first_seen < ?", (now - KEEP_SECONDS,))
         return keys
 
     def state(self, key: str) -> tuple[str, int, int] | None:

@@ -36,6 +36,7 @@ from slack_sdk.webhook import WebhookClient
 log = logging.getLogger("srm.delivery")
 
 RESPONSE_URL = "response_url"
+BACKOFF_START = 0.25
 NETWORK_ERRORS = [URLError, ConnectionError, TimeoutError, HTTPException]  # TimeoutError: a hung response
 
 
@@ -63,25 +64,31 @@ class CappedBackoff(RetryIntervalCalculator):
         self.cap = cap
 
     def calculate_sleep_duration(self, current_attempt: int) -> float:
-        return min(self.cap, 0.25 * 2**current_attempt) * random.uniform(0.5, 1.0)
+        return min(self.cap, BACKOFF_START * 2**current_attempt) * random.uniform(0.5, 1.0)
 
 
 class _UntilDeadline(RetryHandler):
-    """Mixed into slack_sdk's handlers: retry while time is left before the answer's deadline."""
+    """Mixed into slack_sdk's handlers: retry only if the wait before the next attempt ends before the
+    answer's deadline, so the last attempt ends by deadline + call timeout — inside the claim's lease."""
 
     until: float = 0.0
+    longest_wait: float = 0.0
 
     def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
                    error: Exception | None = None) -> bool:
-        if time.monotonic() >= self.until:
+        if time.monotonic() + self._wait(state, response) >= self.until:
             return False
         return super()._can_retry(state=state, request=request, response=response, error=error)
+
+    def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        return min(self.longest_wait, BACKOFF_START * 2**state.current_attempt)  # CappedBackoff's longest
 
 
 class _Server(_UntilDeadline, ServerErrorRetryHandler):
     def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
                    error: Exception | None = None) -> bool:
-        return time.monotonic() < self.until and response is not None and response.status_code >= 500
+        return (response is not None and response.status_code >= 500  # any 5xx, not only 500 and 503
+                and time.monotonic() + self._wait(state, response) < self.until)
 
 
 class _Connection(_UntilDeadline, ConnectionErrorRetryHandler):
@@ -89,19 +96,25 @@ class _Connection(_UntilDeadline, ConnectionErrorRetryHandler):
 
 
 class _RateLimit(_UntilDeadline, RateLimitErrorRetryHandler):
-    pass
+    def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        """slack_sdk sleeps for Retry-After plus up to 1 s of jitter."""
+        values = [v for k, v in (response.headers if response else {}).items() if k.lower() == "retry-after"]
+        try:
+            return float(values[0][0]) + 1 if values else 2.0
+        except (ValueError, IndexError, TypeError):
+            return 2.0
 
 
 def retry_handlers(until: float, timing: Timing) -> list[RetryHandler]:
     """Handlers for one answer, stopping at `until` (time.monotonic())."""
     backoff = CappedBackoff(timing.max_backoff)
-    handlers: list[RetryHandler] = [_Server(max_retry_count=1000, interval_calculator=backoff),
-                                    _Connection(max_retry_count=1000, interval_calculator=backoff,
-                                                error_types=NETWORK_ERRORS),
-                                    _RateLimit(max_retry_count=1000, interval_calculator=backoff)]
+    handlers: list[_UntilDeadline] = [_Server(max_retry_count=1000, interval_calculator=backoff),
+                                      _Connection(max_retry_count=1000, interval_calculator=backoff,
+                                                  error_types=NETWORK_ERRORS),
+                                      _RateLimit(max_retry_count=1000, interval_calculator=backoff)]
     for h in handlers:
-        h.until = until  # type: ignore[attr-defined]
-    return handlers
+        h.until, h.longest_wait = until, timing.max_backoff
+    return list(handlers)
 
 
 _PING = re.compile(r"<([!@][^>]*)>")

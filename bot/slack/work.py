@@ -143,18 +143,21 @@ class Work:
     def run(self, claim: Claim) -> None:
         """Answer one claimed question: build its messages, deliver those not yet sent, then mark it done."""
         try:
-            if not self.store.renew(claim):  # waited in the queue so long that another worker took it
+            # A job that waited in the queue renews its lease first, so the lease outlasts its deadline; one
+            # that starts at once skips that write (the lease is longer than deadline + call timeout + 1 s).
+            if time.time() - claim.claimed_at > 1.0 and not self.store.renew(claim):
                 log.info("taken over while queued", extra={"question_id": claim.key})
                 return
-            until = time.monotonic() + self.deadline  # within the renewed lease, which is longer
+            until = time.monotonic() + self.deadline
             messages = self.plan(Job.loads(claim.job))
             for i, message in enumerate(messages):
                 if i < claim.sent:
                     continue
                 if not self.deliverer.send(message, until, claim.key):
                     return  # not done: after the lease another attempt (up to the store's limit) retries it
-                self.store.progress(claim, i + 1)
-            self.store.done(claim)
+                if i + 1 < len(messages):
+                    self.store.progress(claim, i + 1)
+            self.store.done(claim, len(messages))
         except Exception:  # a bug must not kill the pool thread; the claim stays open for a retry
             log.exception("answer failed", extra={"question_id": claim.key})
 
