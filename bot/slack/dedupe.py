@@ -14,11 +14,12 @@ database server can replace the file later without touching the listeners.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import sqlite3
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +29,7 @@ MAX_AGE_SECONDS = 30 * 60  # a response_url works for 30 minutes; an older quest
 MAX_ATTEMPTS = 5
 
 log = logging.getLogger("srm.claims")
+_HOLDERS = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class EventStore:
     def claim(self, key: str, job: str, now: float | None = None) -> Claim | None:
         """A new key, or one abandoned longer than the lease: the caller holds it. Otherwise None."""
         now = time.time() if now is None else now
-        holder = uuid.uuid4().hex
+        holder = f"{os.getpid()}.{time.time_ns()}.{next(_HOLDERS)}"  # unique without uuid4's urandom call
         _, rows = self._write(  # one statement, so one write lock: RETURNING needs SQLite 3.35 (2021)
             "INSERT INTO claims (key, job, holder, claimed_at, first_seen) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, "
