@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import logs
-from bot.slack.app import build_app, build_work
+from bot.slack.app import build_app_verified, build_work
 from bot.startup import prepare
 
 
@@ -15,7 +15,7 @@ def main() -> None:
     work = build_work(settings, engine)
     work.start_background()
     try:
-        SocketModeHandler(build_app(settings, work), settings.app_token).start()
+        SocketModeHandler(build_app_verified(settings, work), settings.app_token).start()
     finally:
         work.stop(settings.delivery_deadline + settings.call_timeout)
 

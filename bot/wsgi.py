@@ -17,7 +17,7 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot import logs
 from bot.engine import Engine
-from bot.slack.app import build_app, build_work
+from bot.slack.app import build_app_verified, build_work
 from bot.slack.guard import protect, reply
 from bot.slack.work import Work
 from bot.startup import prepare
@@ -69,6 +69,6 @@ def create() -> Server:
     logs.setup()
     settings, engine = prepare("http")
     work = build_work(settings, engine)
-    app = build_app(settings, work)
+    app = build_app_verified(settings, work)
     drain = settings.delivery_deadline + settings.call_timeout  # the longest one answer can take
     return Server(protect(bolt_dispatch(app), settings.signing_secret or ""), engine, work, drain)

@@ -21,6 +21,8 @@ from bot.slack.delivery import Deliverer, Timing
 from bot.slack.listeners.replies import plan
 from bot.slack.work import AnswerPool, Work
 
+log = logging.getLogger("srm.slack")
+
 
 def web_client(settings: Settings) -> WebClient:
     """Bolt's own client (auth.test on the first request). Answers are sent by bot.slack.delivery."""
@@ -43,12 +45,12 @@ def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = No
                 plan=lambda job: plan(engine, home, job), deadline=settings.delivery_deadline)
 
 
-def build_app(settings: Settings, work: Work, *, client: WebClient | None = None) -> App:
+def build_app(settings: Settings, work: Work, *, client: WebClient | None = None, verify_token: bool = False) -> App:
     app = App(
         client=client or web_client(settings),
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=settings.signing_secret is not None,  # off only for Socket Mode
-        token_verification_enabled=False,  # no network call at start; auth.test runs on first request
+        token_verification_enabled=verify_token,  # False: auth.test runs inside the first request
         # Listeners only claim and hand over (bot.slack.work), so they run in the request thread and the
         # ack is sent when they return: no listener pool to fill up, no ack that waits behind one.
         process_before_response=True,
@@ -62,3 +64,14 @@ def build_app(settings: Settings, work: Work, *, client: WebClient | None = None
 
     listeners.register(app, work)
     return app
+
+
+def build_app_verified(settings: Settings, work: Work) -> App:
+    """auth.test once at start (in gunicorn's master, before forking), so that no worker's first ack waits on
+    the Web API; if Slack cannot be reached now, Bolt calls it inside the first request instead."""
+    try:
+        return build_app(settings, work, verify_token=True)
+    except Exception as exc:  # BoltError for a refused token, URLError and the like for the network
+        log.warning("auth.test failed at start; Bolt will retry it on the first request",
+                    extra={"error": repr(exc)[:300]})
+        return build_app(settings, work)

@@ -186,3 +186,27 @@ def test_fifty_slow_clients_do_not_delay_valid_commands(web: WebProcess, fake: F
     assert [r.status for r in acks] == [200] * 10
     assert max(r.seconds for r in acks) < 3
     fake.wait_for("/response/amid-slow-9", where=lambda c: c.status == 200)
+
+
+def test_the_token_is_checked_once_before_forking_so_no_ack_waits_on_auth_test(fake: FakeSlack,
+                                                                                 tmp_path: Path) -> None:
+    web = start(fake, tmp_path / "events.sqlite3")
+    try:
+        assert len(fake.received("/api/auth.test")) == 1  # in the master, before the workers exist
+        fake.hang("/api/auth.test", seconds=10, times=5)  # were a worker to call it now, its ack would wait
+        for i in range(6):
+            r = web.post_signed(command_body(payloads.slash("who patches rds", fake.response_url(f"tok-{i}"))))
+            assert r.status == 200 and r.seconds < 3
+    finally:
+        web.stop()
+
+
+def test_slack_unreachable_at_start_does_not_stop_the_server(fake: FakeSlack, tmp_path: Path) -> None:
+    fake.script("/api/auth.test", 200, body={"ok": False, "error": "service_unavailable"})
+    web = start(fake, tmp_path / "events.sqlite3")
+    try:
+        assert "auth.test failed at start" in web.output()
+        web.post_signed(command_body(payloads.slash("who patches rds", fake.response_url("late-auth"))))
+        fake.wait_for("/response/late-auth", where=lambda c: c.status == 200)
+    finally:
+        web.stop()
