@@ -25,7 +25,7 @@ log = logging.getLogger("srm.slack")
 
 
 def web_client(settings: Settings) -> WebClient:
-    """Bolt's own client (auth.test on the first request). Answers are sent by bot.slack.delivery."""
+    """Bolt's own client (auth.test, checked at start). Answers are sent by bot.slack.delivery."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_base_url,
