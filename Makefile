@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-slack validate clean
+.PHONY: run test lint bench bench-slack bench-faults validate clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 
 bench-slack: $(STAMP)
 	$(BIN)/python bench/slack_bench.py
+
+# 3,000 commands + 3,000 mentions, 50 senders, 20% 500s, 5% hangs, one worker killed (ARGS to shorten)
+bench-faults: $(STAMP)
+	$(BIN)/python bench/faults_bench.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,14 +5,19 @@ from __future__ import annotations
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import logs
-from bot.slack.app import build_app
+from bot.slack.app import build_app_verified, build_work
 from bot.startup import prepare
 
 
 def main() -> None:
     logs.setup()
     settings, engine = prepare("socket")
-    SocketModeHandler(build_app(settings, engine), settings.app_token).start()
+    work = build_work(settings, engine)
+    work.start_background()
+    try:
+        SocketModeHandler(build_app_verified(settings, work), settings.app_token).start()
+    finally:
+        work.stop(settings.delivery_deadline + settings.call_timeout)
 
 
 if __name__ == "__main__":

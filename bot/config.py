@@ -26,6 +26,10 @@ class Settings:
     port: int
     knowledge_dir: Path
     event_store: Path
+    claim_lease: float = 30.0  # seconds before an unfinished claim may be taken over
+    delivery_deadline: float = 15.0  # seconds of retries for one answer's messages
+    call_timeout: float = 3.0  # seconds for one HTTP call to Slack
+    answer_threads: int = 32  # answer pool threads per process (they mostly wait on Slack)
 
     @classmethod
     def from_env(cls, *, mode: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -41,6 +45,12 @@ class Settings:
         base = env.get("SLACK_API_BASE_URL", "").strip() or SLACK_API_DEFAULT
         store = env.get("SRM_EVENT_STORE", "").strip() or str(Path(tempfile.gettempdir()) / "srm-events.sqlite3")
         knowledge = env.get("SRM_KNOWLEDGE_DIR", "").strip()
+        lease = _number(env, "SRM_CLAIM_LEASE_SECONDS", 30.0)
+        deadline = _number(env, "SRM_DELIVERY_DEADLINE_SECONDS", 15.0)
+        timeout = _number(env, "SRM_CALL_TIMEOUT_SECONDS", 3.0)
+        if lease < deadline + timeout + 1:  # else a slow but live answer could be taken over and sent twice
+            raise ConfigError(f"SRM_CLAIM_LEASE_SECONDS ({lease:g}) must exceed SRM_DELIVERY_DEADLINE_SECONDS "
+                              f"+ SRM_CALL_TIMEOUT_SECONDS + 1 ({deadline + timeout + 1:g})")
         return cls(
             bot_token=env["SLACK_BOT_TOKEN"].strip(),
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
@@ -49,4 +59,21 @@ class Settings:
             port=int(port),
             knowledge_dir=Path(knowledge) if knowledge else default_dir(),
             event_store=Path(store),
+            claim_lease=lease,
+            delivery_deadline=deadline,
+            call_timeout=timeout,
+            answer_threads=int(_number(env, "SRM_ANSWER_THREADS", 32)),
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1e6:
+        raise ConfigError(f"{name} must be a positive number, got {raw!r}")
+    return value

@@ -1,7 +1,9 @@
 """The production HTTP entry point: `gunicorn 'bot.wsgi:create()'` (see Procfile and gunicorn_conf.py).
 
-POST /slack/events serves events, slash commands and interactivity through Bolt's WSGI adapter;
-GET /healthz reports status and the knowledge base's version and counts.
+POST /slack/events goes through the guard (bot.slack.guard: size, signature, shape) and then Bolt; events,
+slash commands and interactivity are acked at once and answered by the answer pool (bot.slack.work).
+GET /healthz reports status and the knowledge base's version and counts. gunicorn's hooks call `start`
+in each worker (the sweeper) and `stop` when the worker exits (drain in-flight answers).
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot import logs
 from bot.engine import Engine
-from bot.slack.app import build_app
+from bot.slack.app import build_app_verified, build_work
+from bot.slack.guard import protect, reply
+from bot.slack.work import Work
 from bot.startup import prepare
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -25,23 +30,45 @@ def health_body(engine: Engine) -> bytes:
     return json.dumps({"status": "ok", "knowledge": {"version": kb.version, **kb.counts()}}).encode()
 
 
-def wrap(slack: WSGIApp, engine: Engine) -> WSGIApp:
-    health = health_body(engine)
+def bolt_dispatch(app: App) -> Callable[[str, dict[str, Any]], tuple[int, dict[str, str], str]]:
+    """Hand a body the guard has verified to Bolt (which checks the signature again: cheap, and harmless)."""
 
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def dispatch(body: str, environ: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+        headers = WsgiHttpRequest(environ).get_headers()
+        r = app.dispatch(BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers))
+        kept = {k: v for k, v in r.first_headers().items() if k.lower() != "content-length"}
+        return r.status, kept, r.body
+
+    return dispatch
+
+
+class Server:
+    """The WSGI app gunicorn serves, with the background work each worker runs."""
+
+    def __init__(self, slack: WSGIApp, engine: Engine, work: Work, drain_seconds: float):
+        self.slack = slack
+        self.work = work
+        self.drain_seconds = drain_seconds
+        self.health = health_body(engine)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
             if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-                start_response("405 Method Not Allowed", [("Allow", "GET"), ("Content-Length", "0")])
-                return [b""]
-            start_response("200 OK", [("Content-Type", "application/json"),
-                                      ("Content-Length", str(len(health)))])
-            return [health]
-        return slack(environ, start_response)
+                return reply(start_response, 405, headers={"Allow": "GET"})
+            return reply(start_response, 200, self.health, {"Content-Type": "application/json"})
+        return self.slack(environ, start_response)
 
-    return application
+    def start(self) -> None:
+        self.work.start_background()
+
+    def stop(self) -> None:
+        self.work.stop(self.drain_seconds)
 
 
-def create() -> WSGIApp:
+def create() -> Server:
     logs.setup()
     settings, engine = prepare("http")
-    return wrap(SlackRequestHandler(build_app(settings, engine), path="/slack/events"), engine)
+    work = build_work(settings, engine)
+    app = build_app_verified(settings, work)
+    drain = settings.delivery_deadline + settings.call_timeout  # the longest one answer can take
+    return Server(protect(bolt_dispatch(app), settings.signing_secret or ""), engine, work, drain)

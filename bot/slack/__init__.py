@@ -1,1 +1,2 @@
-"""The Slack surface: Bolt app factory, listeners, event de-duplication, HTTP and Socket Mode entry points."""
+"""The Slack surface: the guard in front of Bolt, the Bolt app factory, listeners, claims, the answer pool,
+delivery with retries, and the HTTP and Socket Mode entry points."""

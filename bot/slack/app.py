@@ -3,54 +3,75 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.config import Settings
-from bot.engine import Engine
+from bot.engine import EXAMPLES, Engine
+from bot.render import blocks as bk
 from bot.slack import listeners
-from bot.slack.dedupe import EventStore
+from bot.slack.dedupe import ClaimStore, EventStore
+from bot.slack.delivery import Deliverer, Timing
+from bot.slack.listeners.replies import plan
+from bot.slack.work import AnswerPool, Work
 
-LISTENER_THREADS = 16  # Bolt's default of 5 starves under a burst of mentions
+log = logging.getLogger("srm.slack")
 
 
 def web_client(settings: Settings) -> WebClient:
-    """Web API client: retries a 429 after Retry-After (twice at most) and one dropped connection."""
+    """Bolt's own client (auth.test, checked at start). Answers are sent by bot.slack.delivery."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_base_url,
-        timeout=10,
-        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
+        timeout=settings.call_timeout,
+        retry_handlers=[ConnectionErrorRetryHandler(), ServerErrorRetryHandler(max_retry_count=2),
+                        RateLimitErrorRetryHandler(max_retry_count=2)],
     )
 
 
-def build_app(settings: Settings, engine: Engine, *, client: WebClient | None = None,
-              events: EventStore | None = None) -> App:
+def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = None) -> Work:
+    """Claims, the answer pool and delivery: everything between the ack and the answer."""
+    timing = Timing(call_timeout=settings.call_timeout, deadline=settings.delivery_deadline)
+    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone; built once
+    return Work(store=store or EventStore(settings.event_store, lease=settings.claim_lease),
+                pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
+                deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),
+                plan=lambda job: plan(engine, home, job), deadline=settings.delivery_deadline)
+
+
+def build_app(settings: Settings, work: Work, *, client: WebClient | None = None, verify_token: bool = False) -> App:
     app = App(
         client=client or web_client(settings),
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=settings.signing_secret is not None,  # off only for Socket Mode
-        token_verification_enabled=False,  # no network call at start; auth.test runs on first request
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="srm"),
+        token_verification_enabled=verify_token,  # False: auth.test runs inside the first request
+        # Listeners only claim and hand over (bot.slack.work), so they run in the request thread and the
+        # ack is sent when they return: no listener pool to fill up, no ack that waits behind one.
+        process_before_response=True,
         logger=logging.getLogger("srm.slack"),
     )
-    store = events or EventStore(settings.event_store)
-
-    @app.middleware
-    def answer_each_event_once(body: dict, next, logger: logging.Logger) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not store.claim(event_id):
-            logger.info("duplicate event ignored", extra={"event_id": event_id})
-            return BoltResponse(status=200, body="")
-        return next()
 
     @app.error
     def log_errors(error: Exception, body: dict, logger: logging.Logger) -> None:
         logger.error("listener failed", exc_info=error,
                      extra={"payload_type": body.get("type") or body.get("command")})
 
-    listeners.register(app, engine)
+    listeners.register(app, work)
     return app
+
+
+def build_app_verified(settings: Settings, work: Work) -> App:
+    """auth.test once at start (in gunicorn's master, before forking), so that no worker's first ack waits on
+    the Web API; if Slack cannot be reached now, Bolt calls it inside the first request instead."""
+    try:
+        return build_app(settings, work, verify_token=True)
+    except Exception as exc:  # BoltError for a refused token, URLError and the like for the network
+        log.warning("auth.test failed at start; Bolt will retry it on the first request",
+                    extra={"error": repr(exc)[:300]})
+        return build_app(settings, work)

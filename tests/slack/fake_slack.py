@@ -6,7 +6,9 @@ put `<url>/response/<name>` in payloads as the response_url.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
 import threading
 import time
 from collections import defaultdict
@@ -29,6 +31,21 @@ class Call:
     at: float  # time.monotonic() on arrival, for benchmarks
 
 
+@dataclass(frozen=True)
+class Faults:
+    """Random faults on calls whose path starts with one of `paths`: HTTP 500s, and hangs that end with a
+    dropped connection (never delivered). Seeded, so a run can be repeated."""
+
+    paths: tuple[str, ...] = ("/api/chat.postMessage", "/response/")
+    error_rate: float = 0.0
+    hang_rate: float = 0.0
+    hang_seconds: float = 10.0
+    seed: int = 1
+
+
+HANG = -1  # Call.status of a call the stand-in held and then dropped without an answer
+
+
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the default of 5 drops connections under 20 concurrent senders
     daemon_threads = True
@@ -38,6 +55,10 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._scripted: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = defaultdict(list)
+        self._hangs: dict[str, list[threading.Event | float]] = defaultdict(list)
+        self.arrivals: list[str] = []  # every path, recorded when the request arrives (calls: when answered)
+        self.faults = Faults()
+        self._random = random.Random(1)
         self._lock = threading.Lock()
         fake = self
 
@@ -51,6 +72,13 @@ class FakeSlack:
                     body = json.loads(raw or "{}")
                 else:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
+                with fake._lock:
+                    fake.arrivals.append(self.path)
+                if fake._hang(self.path):
+                    with fake._lock:
+                        fake.calls.append(Call(self.path, dict(self.headers), body, HANG, time.monotonic()))
+                    self.close_connection = True
+                    return
                 status, headers, reply = fake._reply(self.path, body)
                 with fake._lock:
                     fake.calls.append(Call(self.path, dict(self.headers), body, status, time.monotonic()))
@@ -61,7 +89,8 @@ class FakeSlack:
                 self.send_header("Content-Type", "application/json" if isinstance(reply, dict) else "text/plain")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                with contextlib.suppress(OSError):  # the client gave up (its timeout): nothing to deliver to
+                    self.wfile.write(data)
 
         self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -88,10 +117,44 @@ class FakeSlack:
         """The next call to `path` gets this reply instead of the normal one."""
         self._scripted[path].append((status, headers or {}, body or {"ok": False, "error": "ratelimited"}))
 
+    def hang(self, path: str, seconds: float = 10.0, times: int = 1) -> None:
+        """The next `times` calls to `path` are held for `seconds`, then dropped without an answer."""
+        with self._lock:
+            self._hangs[path].extend([seconds] * times)
+
+    def hold(self, path: str) -> threading.Event:
+        """The next call to `path` is held until the returned event is set (at most 60 s), then dropped."""
+        release = threading.Event()
+        with self._lock:
+            self._hangs[path].append(release)
+        return release
+
+    def inject(self, faults: Faults) -> None:
+        with self._lock:
+            self.faults = faults
+            self._random = random.Random(faults.seed)
+
+    def _hang(self, path: str) -> bool:
+        with self._lock:
+            how = self._hangs[path].pop(0) if self._hangs[path] else None
+            f = self.faults
+            if how is None and f.hang_rate and path.startswith(f.paths) and self._random.random() < f.hang_rate:
+                how = f.hang_seconds
+        if how is None:
+            return False
+        if isinstance(how, threading.Event):
+            how.wait(60)
+        else:
+            time.sleep(how)
+        return True
+
     def _reply(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         with self._lock:
             if self._scripted[path]:
                 return self._scripted[path].pop(0)
+            f = self.faults
+            if f.error_rate and path.startswith(f.paths) and self._random.random() < f.error_rate:
+                return 500, {}, "internal error"
         if path.startswith("/response/"):
             return 200, {}, "ok"
         method = path.removeprefix("/api/")
@@ -108,6 +171,16 @@ class FakeSlack:
     def received(self, path: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.path == path and (where is None or where(c))]
+
+    def delivered(self, path: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
+        """Calls Slack accepted (200): what a user would see."""
+        return self.received(path, lambda c: c.status == 200 and (where is None or where(c)))
+
+    def wait_arrival(self, path: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while path not in self.arrivals:
+            assert time.monotonic() < deadline, f"nothing arrived at {path}"
+            time.sleep(0.02)
 
     def wait_for(self, path: str, count: int = 1, *, where: Callable[[Call], bool] | None = None,
                  timeout: float = 10.0) -> list[Call]:

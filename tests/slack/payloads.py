@@ -43,13 +43,14 @@ def home_opened(tab: str = "home") -> dict[str, Any]:
 
 def slash(text: str, response_url: str) -> dict[str, str]:
     fields = load("slash_command")
-    fields.update(text=text, response_url=response_url)
+    fields.update(text=text, response_url=response_url, trigger_id=f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex}")
     return fields
 
 
 def click(action_id: str, value: str, response_url: str | None, *, ephemeral: bool = True) -> dict[str, Any]:
     body = copy.deepcopy(load("block_actions"))
     body["actions"][0].update(action_id=action_id, value=value)
+    body["trigger_id"] = f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex}"  # one per click, as Slack sends
     body["container"]["is_ephemeral"] = ephemeral
     if response_url is None:  # a click in the Home tab: no channel, no response_url
         body.pop("response_url")

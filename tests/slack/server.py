@@ -87,8 +87,10 @@ class WebProcess:
         return self.log.read().decode(errors="replace")
 
     def request(self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None) -> Response:
-        req = urllib.request.Request(self.url + path, data=body.encode() if method == "POST" else None,
-                                     headers=headers or {}, method=method)
+        return self.request_bytes(method, path, body.encode() if method == "POST" else b"", headers or {})
+
+    def request_bytes(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Response:
+        req = urllib.request.Request(self.url + path, data=body, headers=headers, method=method)
         start = time.perf_counter()
         try:
             with urllib.request.urlopen(req, timeout=10) as r:

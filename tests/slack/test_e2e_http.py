@@ -235,3 +235,13 @@ def test_invalid_knowledge_base_refuses_to_start(tmp_path: Path) -> None:
     assert proc.proc.returncode != 0
     assert "knowledge base is invalid" in err and "YAML syntax error" in err and "Traceback" not in err
 
+
+
+def test_unknown_service_with_pings_echoes_none_in_text_or_blocks(web: WebProcess, fake: FakeSlack) -> None:
+    text = "service <!channel> <@U0BOSS> whats for lunch"
+    web.post_signed(command_body(payloads.slash(text, fake.response_url("ping-service"))))
+    [call] = fake.wait_for("/response/ping-service")
+    shown = json.dumps([call.body["text"], *rendered_text(call.body["blocks"])])
+    assert "I don't know a service" in shown
+    for ping in ("<!channel>", "<@U0BOSS>"):
+        assert ping not in shown

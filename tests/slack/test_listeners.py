@@ -13,7 +13,7 @@ from slack_bolt import App, BoltRequest
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.slack.app import build_app, web_client
+from bot.slack.app import build_app, build_work, web_client
 from bot.slack.listeners.replies import command_payload
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
@@ -29,8 +29,9 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture
 def app(fake: FakeSlack, engine: Engine, tmp_path: Path) -> App:
     settings = Settings(bot_token="xoxb-test", signing_secret=SECRET, app_token=None, api_base_url=fake.api_url,
-                        port=0, knowledge_dir=tmp_path, event_store=tmp_path / "events.sqlite3")
-    return build_app(settings, engine, client=web_client(settings))
+                        port=0, knowledge_dir=tmp_path, event_store=tmp_path / "events.sqlite3",
+                        claim_lease=10, delivery_deadline=2, call_timeout=1)
+    return build_app(settings, build_work(settings, engine), client=web_client(settings))
 
 
 def dispatch(app: App, body_and_type: tuple[str, str]) -> int:
@@ -83,8 +84,8 @@ def test_slash_command_with_a_broken_response_url_is_logged_not_raised(app: App,
     caplog.set_level(logging.ERROR)
     url = "http://127.0.0.1:9/nothing-listens-here"
     assert dispatch(app, command_body(payloads.slash("who patches rds", url))) == 200
-    deadline = time.monotonic() + 10  # the webhook client retries a refused connection once, with backoff
-    while not any(r.getMessage() == "slack call failed" for r in caplog.records):
+    deadline = time.monotonic() + 10  # retried with backoff until the 2 s delivery deadline, then logged
+    while not any(r.getMessage() == "delivery failed" for r in caplog.records):
         assert time.monotonic() < deadline, "the failure was not logged"
         time.sleep(0.05)
 

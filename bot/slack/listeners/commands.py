@@ -1,18 +1,15 @@
-"""`/srm`: acknowledge at once, answer privately through the command's response_url."""
+"""`/srm`: acknowledge at once; the answer goes privately to the command's response_url."""
 
 from __future__ import annotations
 
-import logging
+from slack_bolt import Ack, App
 
-from slack_bolt import Ack, App, Respond
-
-from bot.engine import Engine
-from bot.slack.listeners.replies import command_payload, send
+from bot.slack.listeners.replies import command_job
+from bot.slack.work import Work
 
 
-def register(app: App, engine: Engine) -> None:
+def register(app: App, work: Work) -> None:
     @app.command("/srm")
-    def srm(ack: Ack, command: dict, respond: Respond, logger: logging.Logger) -> None:
+    def srm(ack: Ack, body: dict) -> None:
         ack()
-        payload = command_payload(engine, command.get("text") or "", logger)
-        send(logger, respond, "response_url", response_type="ephemeral", **payload)
+        work.start(command_job(body))

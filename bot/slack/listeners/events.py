@@ -1,39 +1,25 @@
-"""Mentions (answered in the thread), direct messages, and the App Home tab."""
+"""Mentions (answered in the thread), direct messages, and the App Home tab. Events are acked by Bolt."""
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import App
-from slack_sdk import WebClient
 
-from bot.engine import EXAMPLES, Engine
-from bot.render import blocks as bk
-from bot.slack.listeners.replies import answer_payload, log_answer, send
+from bot.slack.listeners.replies import event_job
+from bot.slack.work import Work
 
 
-def register(app: App, engine: Engine) -> None:
-    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone; built once
-
+def register(app: App, work: Work) -> None:
     @app.event("app_mention")
-    def mention(event: dict, client: WebClient, logger: logging.Logger) -> None:
-        if event.get("bot_id"):
-            return
-        thread = event.get("thread_ts") or event["ts"]  # never a new top-level message
-        answer = log_answer(logger, "mention", engine.ask(event.get("text") or ""))
-        send(logger, client.chat_postMessage, "chat.postMessage", channel=event["channel"], thread_ts=thread,
-             **answer_payload(answer))
+    def mention(body: dict, event: dict) -> None:
+        if not event.get("bot_id"):
+            work.start(event_job(body, "mention"))  # answered in the thread: never a new top-level message
 
     @app.event("message")
-    def direct_message(event: dict, client: WebClient, logger: logging.Logger) -> None:
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
-            return
-        answer = log_answer(logger, "dm", engine.ask(event.get("text") or ""))
-        send(logger, client.chat_postMessage, "chat.postMessage", channel=event["channel"],
-             thread_ts=event.get("thread_ts"), **answer_payload(answer))
+    def direct_message(body: dict, event: dict) -> None:
+        if event.get("channel_type") == "im" and not event.get("bot_id") and not event.get("subtype"):
+            work.start(event_job(body, "dm"))
 
     @app.event("app_home_opened")
-    def home_opened(event: dict, client: WebClient, logger: logging.Logger) -> None:
-        if event.get("tab") != "home":
-            return
-        send(logger, client.views_publish, "views.publish", user_id=event["user"], view=home)
+    def home_opened(body: dict, event: dict) -> None:
+        if event.get("tab") == "home":
+            work.start(event_job(body, "home"))
