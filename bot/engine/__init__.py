@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine import answer as build
 from bot.engine.answer import Answer
+from bot.engine.context import Context
 from bot.engine.matcher import ACCEPT, Candidate, Match, Matcher
 from bot.engine.text import words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
@@ -17,6 +18,7 @@ from bot.knowledge.model import Duty, KnowledgeBase, Service
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
 CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
 EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
+FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the words asked
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
@@ -74,13 +76,17 @@ class Engine:
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
-    def ask(self, question: str) -> Answer:
-        return self.explain(question)[1]
+    def ask(self, question: str, context: Context | None = None) -> Answer:
+        return self.explain(question, context)[1]
 
-    def explain(self, question: str) -> tuple[Match, Answer]:
-        """The reading of the question (what `srm ask --explain` shows) and the answer built from it."""
+    def explain(self, question: str, context: Context | None = None) -> tuple[Match, Answer]:
+        """The reading of the question (what `srm ask --explain` shows) and the answer built from it. With
+        the context of an earlier answer in the thread, a follow-up keeps what it does not restate."""
         question = question if isinstance(question, str) else ""
         m = self.matcher.match(question)
+        followed = self._follow_up(m, context) if context is not None else None
+        if followed is not None:
+            return m, followed
         picked = self._exam_choice(m)
         if picked is not None:
             return m, picked
@@ -92,6 +98,29 @@ class Engine:
                         why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
             a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
         return m, a
+
+    def _follow_up(self, m: Match, context: Context) -> Answer | None:
+        """'what about lambda?' keeps the duty and switches the service; 'and backups?' keeps the service and
+        switches the duty. A question that names both (or neither) is a fresh question and wins."""
+        names_task = bool(m.best and m.best.coverage == 1.0 and m.confidence >= ACCEPT and not m.about_service_only)
+        if m.services and not names_task and (context.duty or context.scenario):
+            duty_id = context.duty or self.kb.scenarios[context.scenario].duty
+            duty = self.kb.duties.get(duty_id)
+            service = self.kb.services[m.services[0]]
+            if duty is None:
+                return None
+            a = build.for_duty(self.kb, m.text[:500], duty, service, FOLLOW_UP_CONFIDENCE, self.today,
+                               lambda phrase: self.matcher.says(m.tokens, phrase))
+            return replace(a, summary=f"{a.summary} (same question as before, now for {service.name})")
+        if names_task and not m.services and context.service and m.best.kind == "duty":
+            service = self.kb.services.get(context.service)
+            duty = self.kb.duties[m.best.id]
+            if service is None:
+                return None
+            a = build.for_duty(self.kb, m.text[:500], duty, service, min(m.confidence, FOLLOW_UP_CONFIDENCE),
+                               self.today, lambda phrase: self.matcher.says(m.tokens, phrase))
+            return replace(a, summary=f"{a.summary} (still about {service.name})")
+        return None
 
     def _exam_choice(self, m: Match) -> Answer | None:
         """'Which is the customer's job? A) … B) …': the one option whose owner is the one asked about."""
@@ -244,4 +273,4 @@ class Engine:
         return ServiceCard(service, tuple(rows))
 
 
-__all__ = ["EXAMPLES", "Answer", "Engine", "ServiceCard"]
+__all__ = ["EXAMPLES", "Answer", "Context", "Engine", "ServiceCard"]
