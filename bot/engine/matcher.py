@@ -59,6 +59,8 @@ OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific cus
                     "responsible model which option options job task")
 AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
 NEAR_TWIN = 90  # a real English word this close to one of ours is still a typo of it ("polices" → "policies")
+LONG_MESSAGE = 8  # task words beyond which a message is "long"
+LONG_CAP = 0.85
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -510,6 +512,10 @@ class Matcher:
             left = sum(self.weight[t] for t in unexplained)
             factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
             confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
+        if len(rest - {NEG}) > LONG_MESSAGE and confidence > LONG_CAP:
+            # a long message read through a few of its words: likely right, never certain (measured: 93% right
+            # at ≥ 0.9 on long real questions against 99.4% on short ones)
+            confidence, why = LONG_CAP, f"{why}; at most {LONG_CAP} for a long message"
         return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
 
     def _other_cloud(self, said: list[str], services: list[str], named: bool) -> str | None:
