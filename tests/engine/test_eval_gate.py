@@ -35,9 +35,9 @@ def test_every_duty_and_category_the_seeds_name_is_answered(engine: Engine) -> N
     assert result.owner_accuracy >= 0.95, result.report()
 
 
-REALWORLD_FLOOR = 0.85  # reached on every real-question set; raise it as the engine improves
-BLIND_REAL_FLOOR = 0.72  # the held-out sets (b, c) are measured, not tuned to: README has their scores
-CONFIDENT_FLOOR = 0.85  # right owner among answers at confidence ≥ 0.9 on real questions (target 0.98)
+REALWORLD_FLOOR = 0.95  # issue 7: at least 95% right owner on ../shared/eval/realworld.yaml
+BLIND_REAL_FLOOR = 0.85  # the blind real-question sets (a–d; b and d held out): README has their scores
+CONFIDENT_FLOOR = 0.98  # right owner among answers at confidence ≥ 0.9 on real questions
 TRAPS = ROOT / "bench" / "blind_r.yaml"  # 150 off-topic traps among 50 real questions
 
 
@@ -65,6 +65,8 @@ def test_real_questions_stay_above_the_bar(engine: Engine) -> None:
     this gate keeps what has been reached, and that a confident answer is rarely a wrong one."""
     result = evaluate(engine, load_questions(REALWORLD))
     assert result.owner_accuracy >= REALWORLD_FLOOR, result.report()
+    assert result.off_topic > 0 and result.off_topic_claimed == 0, result.report()  # no owner on any trap
+    assert result.service_right >= 0.95 * result.service_checked, result.report()
     right, total = result.bands["≥ 0.9"]
     assert total and right / total >= CONFIDENT_FLOOR, result.report()
     assert result.topic_fit >= 0.8 * result.topic_checked, result.report()
@@ -76,3 +78,15 @@ def test_blind_real_question_sets_stay_above_the_bar(engine: Engine, path) -> No
     result = evaluate(engine, load_questions(path))
     assert result.owner_accuracy >= BLIND_REAL_FLOOR, result.report()
     assert result.off_topic_claimed <= 0.2 * result.off_topic, result.report()
+
+
+ALL_SETS = sorted([*(ROOT / "bench").glob("*.yaml"), FIXTURES / "questions.yaml", FIXTURES / "seed_questions.yaml",
+                   *(p for p in (DEV, REALWORLD) if p.exists())])
+
+
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
+def test_confident_answers_are_right(engine: Engine, path) -> None:
+    """Confidence means something: on every question set, answers at ≥ 0.9 name the right owner at least 98%
+    of the time (issue 7; the README's calibration table has every band)."""
+    right, total = evaluate(engine, load_questions(path)).bands["≥ 0.9"]
+    assert total == 0 or right / total >= 0.98, f"{right}/{total} right at confidence ≥ 0.9"
