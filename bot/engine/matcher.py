@@ -49,7 +49,7 @@ OTHER_SERVICE = 3.0  # a scenario about other services than the ones named loses
 NEG = "~not"
 NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither", "cannot", "isn",
                       "wasn", "didn", "doesn", "don", "aren", "weren", "hasn", "haven", "hadn", "wouldn",
-                      "shouldn", "couldn", "non"})
+                      "shouldn", "couldn", "non", "unable"})
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
@@ -368,7 +368,9 @@ class Matcher:
             return 0.0
         layout = Layout({s: tuple(i for i, t in enumerate(stems) if t == s) for s in want})
         span, start = layout.window(want)
-        if span > len(want) + NEAR_SLACK or NEGATORS.intersection(tokens[max(0, start - 2):start]):
+        negated = not NEGATORS.intersection(words(phrase)) and NEGATORS.intersection(
+            tokens[max(0, start - 2):start + span])  # a phrase that says "not" itself may of course contain it
+        if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
         return len(want) + len(want) / span
 
