@@ -19,6 +19,7 @@ from bot.slack import listeners
 from bot.slack.dedupe import ClaimStore, EventStore
 from bot.slack.delivery import Deliverer, Timing
 from bot.slack.listeners.replies import plan
+from bot.slack.state import Surfaces, SurfaceStore
 from bot.slack.work import AnswerPool, Work
 
 log = logging.getLogger("srm.slack")
@@ -35,14 +36,17 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = None) -> Work:
-    """Claims, the answer pool and delivery: everything between the ack and the answer."""
+def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = None,
+               surfaces: SurfaceStore | None = None) -> Work:
+    """Claims, the answer pool and delivery: everything between the ack and the answer. `surfaces` keeps
+    thread context and quiz progress (bot.slack.state); without one, follow-ups and progress are off."""
     timing = Timing(call_timeout=settings.call_timeout, deadline=settings.delivery_deadline)
-    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone; built once
+    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone (plus each user's quiz progress); built once
+    state = Surfaces(surfaces)
     return Work(store=store or EventStore(settings.event_store, lease=settings.claim_lease),
                 pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
                 deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),
-                plan=lambda job: plan(engine, home, job), deadline=settings.delivery_deadline)
+                plan=lambda job: plan(engine, home, job, state), deadline=settings.delivery_deadline)
 
 
 def build_app(settings: Settings, work: Work, *, client: WebClient | None = None, verify_token: bool = False) -> App:

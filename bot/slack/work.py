@@ -35,14 +35,16 @@ EXPIRE_EVERY = 30  # sweeps
 class Job:
     """What answering one question needs, small enough to store as JSON with its claim."""
 
-    key: str  # the question id: event_id, "cmd:<trigger_id>", "act:<trigger_id>"
-    kind: str  # command | mention | dm | home | share | suggest | example | thanks
+    key: str  # the question id: event_id, "cmd:<trigger_id>", "act:<trigger_id>", "sc:<trigger_id>"
+    # command | mention | dm | home | prompts | shortcut | share | suggest | example | thanks | quiz | quiz_answer
+    kind: str
     text: str = ""
     channel: str | None = None
     thread_ts: str | None = None
     user: str | None = None
     response_url: str | None = None
     ephemeral: bool = False
+    team: str | None = None  # the workspace: thread context and quiz progress are kept per team
 
     def dumps(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
