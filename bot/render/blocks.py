@@ -85,9 +85,16 @@ def answer_blocks(a: Answer, *, shareable: bool = False, shared_by: str | None =
         return _not_answered_blocks(a)
     blocks: list[Block] = [
         section(f"*Owner:* {OWNER_BADGE[a.owner or 'shared']}\n{escape(headline(a))}"),
-        section(f"*What AWS does*\n{escape(a.aws_does)}"),
-        section(f"*What you do*\n{escape(a.customer_does)}"),
     ]
+    if a.outdated:  # visible, next to the owner, not only in the small print under the sources
+        blocks.append(context("⚠️ *May be outdated* — an entry this answer rests on is past its review date; "
+                              "check the sources below."))
+    blocks += [section(f"*What AWS does*\n{escape(a.aws_does)}"), section(f"*What you do*\n{escape(a.customer_does)}")]
+    if a.alternative is not None and a.alternative.owner:
+        alt = a.alternative
+        about = (alt.scenario or alt.duty).name if (alt.scenario or alt.duty) else "another reading"
+        blocks.append(section(f"*Or maybe:* if you meant _{escape(about.lower())}_ — {OWNER_BADGE[alt.owner]}\n"
+                              f"{escape(shorten(alt.customer_does or alt.aws_does, 600))}"))
     if a.steps:
         blocks.append(section("*Do now*\n" + "\n".join(f"{i}. {escape(s)}" for i, s in enumerate(a.steps, 1))))
     if a.category_owners:

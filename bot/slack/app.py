@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -49,6 +50,19 @@ def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = No
                 plan=lambda job: plan(engine, home, job, state), deadline=settings.delivery_deadline)
 
 
+class _SameToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then warns at every start that
+    the token "will be unused" — passing token= too only adds the same warning. Our client carries that very
+    token, so the line says nothing; it is dropped, and nothing else is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("srm.slack")
+_BOLT_LOG.addFilter(_SameToken())
+
+
 def build_app(settings: Settings, work: Work, *, client: WebClient | None = None, verify_token: bool = False) -> App:
     app = App(
         client=client or web_client(settings),
@@ -58,7 +72,7 @@ def build_app(settings: Settings, work: Work, *, client: WebClient | None = None
         # Listeners only claim and hand over (bot.slack.work), so they run in the request thread and the
         # ack is sent when they return: no listener pool to fill up, no ack that waits behind one.
         process_before_response=True,
-        logger=logging.getLogger("srm.slack"),
+        logger=_BOLT_LOG,
     )
 
     @app.error

@@ -145,3 +145,7 @@ def test_the_quiz_from_the_home_tab_goes_to_the_dm(web: WebProcess, fake: FakeSl
     [call] = fake.wait_for("/api/chat.postMessage", where=in_channel("W111"))
     assert call.body["text"].startswith("Quiz question 1 of 10")
     assert {"quiz_answer_aws", "quiz_answer_customer", "quiz_answer_shared"} <= set(action_ids(call.body["blocks"]))
+
+
+def test_the_server_starts_without_bolts_token_warning(web: WebProcess) -> None:
+    assert "will be unused" not in web.output()
