@@ -154,8 +154,11 @@ def help_blocks(examples: tuple[str, ...]) -> list[Block]:
         section("*Commands*\n• `/srm <question>` — private answer with a *Share in channel* button\n"
                 "• `/srm services` — every service I know, by category\n"
                 "• `/srm service <name>` — every duty and its owner for one service\n"
+                "• `/srm quiz` — ten questions to test yourself\n"
                 "• `/srm help` — this message\n"
-                "• Mention `@srm` in a channel — I answer in the thread\n"
+                "• Mention `@srm` in a channel — I answer in the thread, and follow-ups there "
+                "(“and on fargate?”) keep the task\n"
+                "• *Who owns this?* in any message's ⋮ menu — a finding, an alert, a colleague's post\n"
                 "• Or send me a direct message"),
         section("*Try*\n" + "\n".join(f"• `{escape(e)}`" for e in examples)),
     ]
@@ -198,7 +201,8 @@ def _chunked_sections(lines: list[str], title: str) -> list[Block]:
 
 
 def usage_blocks() -> list[Block]:
-    return [section("Usage: `/srm who patches rds` · `/srm services` · `/srm service <name>` · `/srm help`")]
+    return [section("Usage: `/srm who patches rds` · `/srm services` · `/srm service <name>` · `/srm quiz` · "
+                    "`/srm help`")]
 
 
 def home_view(kb: KnowledgeBase, examples: tuple[str, ...]) -> dict[str, Any]:
@@ -225,8 +229,9 @@ def home_view(kb: KnowledgeBase, examples: tuple[str, ...]) -> dict[str, Any]:
         button(e, f"{ASK_EXAMPLE}_{i}", e) for i, e in enumerate(examples[:5])]})
     blocks.append(section("*How to ask*\n• `/srm who patches rds` anywhere (private, with *Share in channel*)\n"
                           "• `@srm our bucket was public — whose job was that?` in a channel: I answer in "
-                          "the thread\n• A direct message to me\n• `/srm services`, `/srm service eks`, "
-                          "`/srm help`"))
+                          "the thread\n• *Who owns this?* in any message's ⋮ menu (Security Hub and "
+                          "GuardDuty findings too)\n• A direct message to me\n• `/srm services`, "
+                          "`/srm service eks`, `/srm quiz`, `/srm help`"))
     blocks.append(context(f"Knowledge base {kb.version}: {len(kb.services)} services, {len(kb.duties)} duties, "
                           f"{len(kb.scenarios)} incident scenarios. Every answer cites AWS documentation."))
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
