@@ -149,3 +149,15 @@ def test_the_quiz_from_the_home_tab_goes_to_the_dm(web: WebProcess, fake: FakeSl
 
 def test_the_server_starts_without_bolts_token_warning(web: WebProcess) -> None:
     assert "will be unused" not in web.output()
+
+
+def test_who_owns_this_on_a_4000_block_message(web: WebProcess, fake: FakeSlack) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"row {i}: S3.8 FAILED on bucket-{i}"}}
+              for i in range(4000)]
+    body = payloads.shortcut({"type": "message", "ts": "1.4", "text": "", "blocks": blocks},
+                             fake.response_url("sc-huge"))
+    r = web.post_signed(action_body(body))
+    assert r.status == 200 and r.seconds < 3
+    [call] = fake.wait_for("/response/sc-huge")
+    assert "S3.8" in call.body["text"]
+    assert_valid_blocks(call.body["blocks"])
