@@ -17,11 +17,11 @@ from bot.config import Settings
 from bot.engine import EXAMPLES, Engine
 from bot.render import blocks as bk
 from bot.slack import listeners
-from bot.slack.dedupe import ClaimStore, EventStore
 from bot.slack.delivery import Deliverer, Timing
 from bot.slack.listeners.replies import plan
-from bot.slack.state import Surfaces, SurfaceStore
+from bot.slack.state import Surfaces
 from bot.slack.work import AnswerPool, Work
+from bot.store import Store, open_store
 
 log = logging.getLogger("srm.slack")
 
@@ -37,14 +37,21 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = None,
-               surfaces: SurfaceStore | None = None) -> Work:
-    """Claims, the answer pool and delivery: everything between the ack and the answer. `surfaces` keeps
-    thread context and quiz progress (bot.slack.state); without one, follow-ups and progress are off."""
+def build_store(settings: Settings) -> Store:
+    """The database (migrated, and records past their retention pruned, at start)."""
+    store = open_store(settings.database_url, settings.privacy, lease=settings.claim_lease)
+    store.health.run("prune", lambda: store.prune(settings.privacy.retention_days), 0)
+    return store
+
+
+def build_work(settings: Settings, engine: Engine, store: Store | None = None) -> Work:
+    """Claims, the answer pool and delivery: everything between the ack and the answer. The same database
+    keeps each thread's context for follow-ups and each user's quiz progress (bot.slack.state)."""
     timing = Timing(call_timeout=settings.call_timeout, deadline=settings.delivery_deadline)
     home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone (plus each user's quiz progress); built once
-    state = Surfaces(surfaces)
-    return Work(store=store or EventStore(settings.event_store, lease=settings.claim_lease),
+    store = store or build_store(settings)
+    state = Surfaces(store)
+    return Work(store=store.claims,
                 pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
                 deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),
                 plan=lambda job: plan(engine, home, job, state), deadline=settings.delivery_deadline)

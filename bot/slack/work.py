@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -37,6 +37,7 @@ class Job:
 
     key: str  # the question id: event_id, "cmd:<trigger_id>", "act:<trigger_id>", "sc:<trigger_id>"
     # command | mention | dm | home | prompts | shortcut | share | suggest | example | thanks | quiz | quiz_answer
+    # | escalate | correct | correction
     kind: str
     text: str = ""
     channel: str | None = None
@@ -45,6 +46,7 @@ class Job:
     response_url: str | None = None
     ephemeral: bool = False
     team: str | None = None  # the workspace: thread context and quiz progress are kept per team
+    data: dict[str, Any] = field(default_factory=dict)  # what a kind needs beyond these (escalation, corrections)
 
     def dumps(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.store import open_store
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.server import WebProcess
@@ -25,10 +26,14 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="module")
-def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
-    state = tmp_path_factory.mktemp("state")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('state') / 'srm.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def web(fake: FakeSlack, database: str) -> Iterator[WebProcess]:
     proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-signing-secret",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_EVENT_STORE": str(state / "events.sqlite3"),
+                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": database,
                        "WEB_CONCURRENCY": "2"})
     try:
         proc.wait_ready()
@@ -123,7 +128,18 @@ def test_a_dm_with_a_file_is_answered_from_its_text(web: WebProcess, fake: FakeS
     assert_valid_blocks(call.body["blocks"])
 
 
-def test_a_quiz_runs_through_its_buttons(web: WebProcess, fake: FakeSlack) -> None:
+def test_a_follow_up_in_a_thread_switches_the_service(web: WebProcess, fake: FakeSlack) -> None:
+    thread = "1764000000.000777"
+    web.post_signed(event_body(payloads.mention("who patches the guest os on ec2?", thread_ts=thread)))
+    [first] = fake.wait_for("/api/chat.postMessage", where=lambda c: c.body.get("thread_ts") == thread)
+    assert "Amazon EC2" in first.body["text"]
+    web.post_signed(event_body(payloads.mention("and on fargate?", thread_ts=thread)))
+    second = fake.wait_for("/api/chat.postMessage", 2, where=lambda c: c.body.get("thread_ts") == thread)[-1]
+    assert "AWS Fargate" in second.body["text"] and "same question as before" in second.body["text"]
+    assert second.body["text"].startswith("AWS")  # Fargate's guest OS is AWS's, EC2's was yours
+
+
+def test_a_quiz_runs_through_its_buttons(web: WebProcess, fake: FakeSlack, database: str) -> None:
     web.post_signed(command_body(payloads.slash("quiz", fake.response_url("quiz"))))
     [call] = fake.wait_for("/response/quiz")
     assert call.body["response_type"] == "ephemeral" and call.body["text"].startswith("Quiz question 1 of 10")
@@ -137,6 +153,15 @@ def test_a_quiz_runs_through_its_buttons(web: WebProcess, fake: FakeSlack) -> No
         assert call.body["replace_original"] is True
     assert call.body["text"].startswith("Quiz done: ") and call.body["text"].endswith("/10")
     assert "quiz_start" in action_ids(call.body["blocks"])  # another round
+    score = int(call.body["text"].removeprefix("Quiz done: ").split("/")[0])
+    progress = open_store(database).get_quiz("T111", "W111")  # the slash command's and the clicks' user
+    assert progress is not None and progress["runs"] == 1 and progress["last"]["score"] == score
+    assert "current" not in progress and len(progress["last"]["missed"]) == 10 - score
+    home = payloads.home_opened()
+    home["event"]["user"] = "W111"
+    web.post_signed(event_body(home))  # and the Home tab shows it
+    view = fake.wait_for("/api/views.publish", where=lambda c: "Last round" in json.dumps(c.body))[-1]
+    assert f"Last round: {score}/10" in json.dumps(view.body["view"])
 
 
 def test_the_quiz_from_the_home_tab_goes_to_the_dm(web: WebProcess, fake: FakeSlack) -> None:

@@ -96,7 +96,7 @@ def fake() -> Iterator[FakeSlack]:
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("fuzz") / "events.sqlite3"
     proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "WEB_CONCURRENCY": "2",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_EVENT_STORE": str(store)})
+                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}"})
     proc.wait_ready()
     yield proc
     proc.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from bot.slack.delivery import RESPONSE_URL, Send
 from bot.slack.listeners.replies import plan, shortcut_job
 from bot.slack.state import Surfaces
 from bot.slack.work import Job
+from bot.store import open_store
 from tests.slack import payloads
 
 
@@ -156,3 +158,21 @@ def test_the_home_tab_shows_quiz_progress(engine: Engine) -> None:
     [call] = run(engine, Job("ev:h", "home", user="U1", team="T111"), store)
     shown = json.dumps(call.kwargs["view"])
     assert "Last round: 7/10" in shown and "best 9" in shown and bk.QUIZ_START in shown
+
+
+def test_follow_ups_and_quiz_progress_live_in_the_database(engine: Engine, tmp_path: Path) -> None:
+    """Two store handles on one file, as two gunicorn workers have: what one wrote, the other reads."""
+    url = f"sqlite:///{tmp_path / 'srm.sqlite3'}"
+    one, two = open_store(url), open_store(url)
+    run(engine, mention("who patches the guest os on ec2?"), one)
+    [reply] = run(engine, mention("what about lambda?", n=1), two)
+    assert "AWS Lambda" in reply.kwargs["text"] and "same question as before" in reply.kwargs["text"]
+    run(engine, Job("cmd:quiz-db", "command", "quiz", user="U1", team="T111", response_url="http://r"), one)
+    assert two.get_quiz("T111", "U1")["current"]["answered"] == 0
+
+
+def test_thread_context_is_forgotten_after_a_day(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'srm.sqlite3'}")
+    store.put_context("T111", "C111", "1.1", {"duty": "guest-os-patching", "service": "ec2"}, now=1_000_000.0)
+    assert store.get_context("T111", "C111", "1.1", now=1_000_000.0 + 3600) is not None
+    assert store.get_context("T111", "C111", "1.1", now=1_000_000.0 + 25 * 3600) is None
