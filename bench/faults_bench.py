@@ -119,7 +119,8 @@ def main() -> int:
 
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
         web = WebProcess({"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-                          "SLACK_API_BASE_URL": fake.api_url, "SRM_EVENT_STORE": str(Path(tmp) / "events.sqlite3")})
+                          "SLACK_API_BASE_URL": fake.api_url,
+                          "SRM_DATABASE_URL": f"sqlite:///{Path(tmp) / 'srm.sqlite3'}"})
         try:
             web.wait_ready()
             fake.inject(Faults(error_rate=args.errors, hang_rate=args.hangs, hang_seconds=10.0))

@@ -64,7 +64,7 @@ def main() -> int:
     results: dict[str, tuple[list[float], list[float]]] = {"srm": ([], []), "floor": ([], [])}
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
         env = {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_BASE_URL": fake.api_url,
-               "SRM_EVENT_STORE": str(Path(tmp) / "events.sqlite3")}
+               "SRM_DATABASE_URL": f"sqlite:///{Path(tmp) / 'srm.sqlite3'}"}
         procs = {"srm": WebProcess(env), "floor": WebProcess(env, app="bench.minimal_app:create()")}
         try:
             for p in procs.values():

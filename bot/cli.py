@@ -143,6 +143,42 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace, *, migrate: bool = True):
+    from bot.store import Privacy, database_url, open_store
+
+    return open_store(args.database or database_url(), Privacy.from_env(), migrate=migrate)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.store.health import DOWN
+
+    store = _store(args, migrate=False)
+    try:
+        revision = store.migrate()
+    except DOWN as exc:
+        print(f"srm: cannot migrate the database: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}",
+              file=sys.stderr)
+        return 1
+    print(f"database at revision {revision}")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from bot.store.health import DOWN
+
+    store = _store(args, migrate=False)
+    days = args.days or store.privacy.retention_days
+    try:
+        store.migrate()
+        removed = store.prune(days)
+    except DOWN as exc:
+        print(f"srm: cannot prune the database: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}",
+              file=sys.stderr)
+        return 1
+    print(f"removed {removed} row(s) older than {days} day(s)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="srm", description="Who is responsible for a security task on AWS?")
     p.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: $SRM_KNOWLEDGE_DIR "
@@ -170,6 +206,13 @@ def parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="coverage and entries due for review")
     rep.add_argument("--json", action="store_true")
     rep.set_defaults(func=cmd_report)
+    mig = sub.add_parser("migrate", help="apply the database's migrations (also done at start)")
+    mig.add_argument("--database", metavar="URL", help="default: $SRM_DATABASE_URL or the SQLite file")
+    mig.set_defaults(func=cmd_migrate)
+    pr = sub.add_parser("prune", help="delete records older than the retention (also done at start)")
+    pr.add_argument("--days", type=int, help="default: $SRM_RETENTION_DAYS or 90")
+    pr.add_argument("--database", metavar="URL", help="default: $SRM_DATABASE_URL or the SQLite file")
+    pr.set_defaults(func=cmd_prune)
     return p
 
 

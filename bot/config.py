@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.knowledge.paths import default_dir
+from bot.store.db import database_url
+from bot.store.records import Privacy
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -25,11 +26,14 @@ class Settings:
     api_base_url: str
     port: int
     knowledge_dir: Path
-    event_store: Path
+    database_url: str  # SRM_DATABASE_URL (bot.store): claims, thread context, quiz progress, records
     claim_lease: float = 30.0  # seconds before an unfinished claim may be taken over
     delivery_deadline: float = 15.0  # seconds of retries for one answer's messages
     call_timeout: float = 3.0  # seconds for one HTTP call to Slack
     answer_threads: int = 32  # answer pool threads per process (they mostly wait on Slack)
+    privacy: Privacy = field(default_factory=Privacy)  # what the learning loop keeps, and for how long
+    admins: frozenset[str] = frozenset()  # SRM_ADMINS: user ids who see the week's gaps on the Home tab
+    escalation_channel: str | None = None  # SRM_ESCALATION_CHANNEL: where "Ask the security team" posts
 
     @classmethod
     def from_env(cls, *, mode: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -43,7 +47,6 @@ class Settings:
         if not port.isdigit():
             raise ConfigError(f"PORT must be a number, got {port!r}")
         base = env.get("SLACK_API_BASE_URL", "").strip() or SLACK_API_DEFAULT
-        store = env.get("SRM_EVENT_STORE", "").strip() or str(Path(tempfile.gettempdir()) / "srm-events.sqlite3")
         knowledge = env.get("SRM_KNOWLEDGE_DIR", "").strip()
         lease = _number(env, "SRM_CLAIM_LEASE_SECONDS", 30.0)
         deadline = _number(env, "SRM_DELIVERY_DEADLINE_SECONDS", 15.0)
@@ -58,12 +61,22 @@ class Settings:
             api_base_url=base if base.endswith("/") else base + "/",  # slack_sdk joins with urljoin
             port=int(port),
             knowledge_dir=Path(knowledge) if knowledge else default_dir(),
-            event_store=Path(store),
+            database_url=database_url(env),
             claim_lease=lease,
             delivery_deadline=deadline,
             call_timeout=timeout,
             answer_threads=int(_number(env, "SRM_ANSWER_THREADS", 32)),
+            privacy=_privacy(env),
+            admins=frozenset(u.strip() for u in env.get("SRM_ADMINS", "").split(",") if u.strip()),
+            escalation_channel=env.get("SRM_ESCALATION_CHANNEL", "").strip() or None,
         )
+
+
+def _privacy(env: Mapping[str, str]) -> Privacy:
+    try:
+        return Privacy.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

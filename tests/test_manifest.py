@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import yaml
 
+from bot.render import blocks as bk
+from bot.slack.guard import HANDLED_SHORTCUTS
+from bot.slack.listeners.shortcuts import WHO_OWNS_THIS
 from tests.conftest import ROOT
 
 
@@ -12,7 +15,8 @@ def test_manifest_declares_the_command_events_interactivity_and_minimal_scopes()
     assert [c["command"] for c in m["features"]["slash_commands"]] == ["/srm"]
     assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
     assert m["settings"]["interactivity"]["is_enabled"] is True
-    assert set(m["oauth_config"]["scopes"]["bot"]) == {"commands", "app_mentions:read", "chat:write", "im:history"}
+    assert set(m["oauth_config"]["scopes"]["bot"]) == {"commands", "app_mentions:read", "chat:write", "im:history",
+                                                       "assistant:write"}
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     urls = {m["settings"]["event_subscriptions"]["request_url"], m["settings"]["interactivity"]["request_url"],
             m["features"]["slash_commands"][0]["url"]}
@@ -24,3 +28,23 @@ def test_procfile_runs_gunicorn_and_socket_mode() -> None:
     assert procs["web"].split()[0] == "gunicorn" and "bot.wsgi:create()" in procs["web"]
     assert "--bind 0.0.0.0:$PORT" in procs["web"]
     assert procs["worker"].split() == ["python", "-m", "bot"]
+
+
+def test_manifest_declares_the_agent_view_with_the_prompts_srm_sets() -> None:
+    m = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    agent = m["features"]["agent_view"]
+    assert set(agent) <= {"agent_description", "suggested_prompts", "actions"}  # the manifest schema's fields
+    assert 0 < len(agent["agent_description"]) <= 300
+    assert agent["suggested_prompts"] == [dict(p) for p in bk.SUGGESTED_PROMPTS]
+    assert len(agent["suggested_prompts"]) == 4
+    assert all(set(p) == {"title", "message"} for p in agent["suggested_prompts"])
+    assert m["features"]["app_home"]["messages_tab_enabled"] is True
+    assert 175 <= len(m["display_information"]["long_description"]) <= 4000
+
+
+def test_manifest_declares_the_message_shortcut_srm_listens_for() -> None:
+    m = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    [shortcut] = m["features"]["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == WHO_OWNS_THIS
+    assert WHO_OWNS_THIS in HANDLED_SHORTCUTS
+    assert len(shortcut["name"]) <= 25 and len(shortcut["description"]) <= 80

@@ -85,9 +85,16 @@ def answer_blocks(a: Answer, *, shareable: bool = False, shared_by: str | None =
         return _not_answered_blocks(a)
     blocks: list[Block] = [
         section(f"*Owner:* {OWNER_BADGE[a.owner or 'shared']}\n{escape(headline(a))}"),
-        section(f"*What AWS does*\n{escape(a.aws_does)}"),
-        section(f"*What you do*\n{escape(a.customer_does)}"),
     ]
+    if a.outdated:  # visible, next to the owner, not only in the small print under the sources
+        blocks.append(context("⚠️ *May be outdated* — an entry this answer rests on is past its review date; "
+                              "check the sources below."))
+    blocks += [section(f"*What AWS does*\n{escape(a.aws_does)}"), section(f"*What you do*\n{escape(a.customer_does)}")]
+    if a.alternative is not None and a.alternative.owner:
+        alt = a.alternative
+        about = (alt.scenario or alt.duty).name if (alt.scenario or alt.duty) else "another reading"
+        blocks.append(section(f"*Or maybe:* if you meant _{escape(about.lower())}_ — {OWNER_BADGE[alt.owner]}\n"
+                              f"{escape(shorten(alt.customer_does or alt.aws_does, 600))}"))
     if a.steps:
         blocks.append(section("*Do now*\n" + "\n".join(f"{i}. {escape(s)}" for i, s in enumerate(a.steps, 1))))
     if a.category_owners:
@@ -147,8 +154,11 @@ def help_blocks(examples: tuple[str, ...]) -> list[Block]:
         section("*Commands*\n• `/srm <question>` — private answer with a *Share in channel* button\n"
                 "• `/srm services` — every service I know, by category\n"
                 "• `/srm service <name>` — every duty and its owner for one service\n"
+                "• `/srm quiz` — ten questions to test yourself\n"
                 "• `/srm help` — this message\n"
-                "• Mention `@srm` in a channel — I answer in the thread\n"
+                "• Mention `@srm` in a channel — I answer in the thread, and follow-ups there "
+                "(“and on fargate?”) keep the task\n"
+                "• *Who owns this?* in any message's ⋮ menu — a finding, an alert, a colleague's post\n"
                 "• Or send me a direct message"),
         section("*Try*\n" + "\n".join(f"• `{escape(e)}`" for e in examples)),
     ]
@@ -191,7 +201,8 @@ def _chunked_sections(lines: list[str], title: str) -> list[Block]:
 
 
 def usage_blocks() -> list[Block]:
-    return [section("Usage: `/srm who patches rds` · `/srm services` · `/srm service <name>` · `/srm help`")]
+    return [section("Usage: `/srm who patches rds` · `/srm services` · `/srm service <name>` · `/srm quiz` · "
+                    "`/srm help`")]
 
 
 def home_view(kb: KnowledgeBase, examples: tuple[str, ...]) -> dict[str, Any]:
@@ -218,8 +229,96 @@ def home_view(kb: KnowledgeBase, examples: tuple[str, ...]) -> dict[str, Any]:
         button(e, f"{ASK_EXAMPLE}_{i}", e) for i, e in enumerate(examples[:5])]})
     blocks.append(section("*How to ask*\n• `/srm who patches rds` anywhere (private, with *Share in channel*)\n"
                           "• `@srm our bucket was public — whose job was that?` in a channel: I answer in "
-                          "the thread\n• A direct message to me\n• `/srm services`, `/srm service eks`, "
-                          "`/srm help`"))
+                          "the thread\n• *Who owns this?* in any message's ⋮ menu (Security Hub and "
+                          "GuardDuty findings too)\n• A direct message to me\n• `/srm services`, "
+                          "`/srm service eks`, `/srm quiz`, `/srm help`"))
     blocks.append(context(f"Knowledge base {kb.version}: {len(kb.services)} services, {len(kb.duties)} duties, "
                           f"{len(kb.scenarios)} incident scenarios. Every answer cites AWS documentation."))
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+# ---- agent messaging: the Messages tab's suggested prompts (also declared in manifest.yaml) -------------
+
+SUGGESTED_PROMPTS_TITLE = "Ask who owns an AWS security task"
+SUGGESTED_PROMPTS = (
+    {"title": "Who patches RDS?", "message": "who patches rds?"},
+    {"title": "Who owns Security Hub EC2.8?", "message": "who owns EC2.8?"},
+    {"title": "A bucket was public: whose job?", "message": "our s3 bucket was public — whose job was that?"},
+    {"title": "Test yourself", "message": "quiz"},
+)
+
+
+def suggested_prompts(channel: str) -> dict[str, Any]:
+    """The arguments of assistant.threads.setSuggestedPrompts for a DM with srm (no thread: the Messages tab)."""
+    return {"channel_id": channel, "title": SUGGESTED_PROMPTS_TITLE, "prompts": [dict(p) for p in SUGGESTED_PROMPTS]}
+
+
+# ---- "Who owns this?" on a message ---------------------------------------------------------------------
+
+def nothing_to_read_blocks() -> list[Block]:
+    return [section("🤔 I found no text in that message to read — no text, blocks or attachments I understand. "
+                    "Try `/srm` with the finding's ID (`/srm who owns EC2.8?`) or its title.")]
+
+
+# ---- the onboarding quiz -------------------------------------------------------------------------------
+
+QUIZ_START = "quiz_start"
+QUIZ_ANSWER = "quiz_answer"  # quiz_answer_aws, quiz_answer_customer, quiz_answer_shared
+QUIZ_CHOICES = (("aws", "☁️ AWS"), ("customer", "🧑‍💻 You"), ("shared", "🤝 Shared"))
+
+
+def _link(url: str) -> str:
+    return f"<{url}|{escape(_label(url))}>"
+
+
+def quiz_feedback_blocks(number: int, prompt: str, owner: str, why: str, source: str, choice: str,
+                         right: bool) -> list[Block]:
+    verdict = "✅ *Right*" if right else f"❌ *Not quite* — you said {SHORT.get(choice, '?')}"
+    return [section(f"{verdict}\n*{number}. {escape(prompt)}*\nOwner: {OWNER_BADGE[owner]}\n{escape(why)}"),
+            context(f"Source: {_link(source)}")]
+
+
+def quiz_question_blocks(number: int, total: int, prompt: str, state: str, score: int) -> list[Block]:
+    """One question with its three buttons; `state` (the run, as JSON) rides in every button's value."""
+    return [section(f"*Question {number} of {total}* · score {score}/{number - 1}\n{escape(prompt)}"),
+            {"type": "actions", "block_id": f"quiz_{number}", "elements": [
+                button(label, f"{QUIZ_ANSWER}_{owner}", state) for owner, label in QUIZ_CHOICES]}]
+
+
+def quiz_message(feedback: list[Block], question: list[Block]) -> list[Block]:
+    return [*feedback, *([{"type": "divider"}] if feedback and question else []), *question][:MAX_MESSAGE_BLOCKS]
+
+
+def quiz_done_blocks(score: int, total: int, misses: list[tuple[str, str, str]]) -> list[Block]:
+    """The score, and each missed question with its owner and the page to read: (prompt, owner, source)."""
+    blocks = [header(f"Quiz done: {score}/{total}")]
+    if misses:
+        lines = [f"• {escape(p)} — *{SHORT[o]}* · {_link(s)}" for p, o, s in misses]
+        blocks += _chunked_sections(lines, "*Worth reading* (the ones you missed):")
+    else:
+        blocks.append(section("Every one right. 🎉"))
+    blocks.append({"type": "actions", "elements": [button("Another round", QUIZ_START, "again", style="primary")]})
+    return blocks
+
+
+def quiz_home_blocks(progress: dict[str, Any] | None) -> list[Block]:
+    """The Home tab's quiz section: what this user has done so far, and the button to start."""
+    p = progress or {}
+    current, last = p.get("current"), p.get("last")
+    lines = []
+    if isinstance(current, dict):
+        lines.append(f"In progress: {current.get('answered', 0)} of {current.get('of', 10)} answered, "
+                     f"{current.get('score', 0)} right.")
+    if isinstance(last, dict):
+        lines.append(f"Last round: {last.get('score', 0)}/{last.get('of', 10)} on {escape(str(last.get('on', '')))}"
+                     f" · best {p.get('best', 0)} · {p.get('runs', 0)} round(s)")
+    status = "\n".join(lines) or "Ten questions on who owns what, from the knowledge base. About two minutes."
+    return [header("Test yourself"), section(status),
+            {"type": "actions", "elements": [button("Start the quiz", QUIZ_START, "home", style="primary")]}]
+
+
+def home_with_quiz(home: dict[str, Any], progress: dict[str, Any] | None) -> dict[str, Any]:
+    """The shared Home view with this user's quiz section after the introduction."""
+    blocks = home["blocks"]
+    quiz = quiz_home_blocks(progress)
+    return {**home, "blocks": [*blocks[:2], *quiz, *blocks[2:]][:MAX_HOME_BLOCKS]}

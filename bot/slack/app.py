@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -16,10 +17,11 @@ from bot.config import Settings
 from bot.engine import EXAMPLES, Engine
 from bot.render import blocks as bk
 from bot.slack import listeners
-from bot.slack.dedupe import ClaimStore, EventStore
 from bot.slack.delivery import Deliverer, Timing
 from bot.slack.listeners.replies import plan
+from bot.slack.state import Surfaces
 from bot.slack.work import AnswerPool, Work
+from bot.store import Store, open_store
 
 log = logging.getLogger("srm.slack")
 
@@ -35,14 +37,37 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_work(settings: Settings, engine: Engine, store: ClaimStore | None = None) -> Work:
-    """Claims, the answer pool and delivery: everything between the ack and the answer."""
+def build_store(settings: Settings) -> Store:
+    """The database (migrated, and records past their retention pruned, at start)."""
+    store = open_store(settings.database_url, settings.privacy, lease=settings.claim_lease)
+    store.health.run("prune", lambda: store.prune(settings.privacy.retention_days), 0)
+    return store
+
+
+def build_work(settings: Settings, engine: Engine, store: Store | None = None) -> Work:
+    """Claims, the answer pool and delivery: everything between the ack and the answer. The same database
+    keeps each thread's context for follow-ups and each user's quiz progress (bot.slack.state)."""
     timing = Timing(call_timeout=settings.call_timeout, deadline=settings.delivery_deadline)
-    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone; built once
-    return Work(store=store or EventStore(settings.event_store, lease=settings.claim_lease),
+    home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone (plus each user's quiz progress); built once
+    store = store or build_store(settings)
+    state = Surfaces(store)
+    return Work(store=store.claims,
                 pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
                 deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),
-                plan=lambda job: plan(engine, home, job), deadline=settings.delivery_deadline)
+                plan=lambda job: plan(engine, home, job, state), deadline=settings.delivery_deadline)
+
+
+class _SameToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then warns at every start that
+    the token "will be unused" — passing token= too only adds the same warning. Our client carries that very
+    token, so the line says nothing; it is dropped, and nothing else is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("srm.slack")
+_BOLT_LOG.addFilter(_SameToken())
 
 
 def build_app(settings: Settings, work: Work, *, client: WebClient | None = None, verify_token: bool = False) -> App:
@@ -54,7 +79,7 @@ def build_app(settings: Settings, work: Work, *, client: WebClient | None = None
         # Listeners only claim and hand over (bot.slack.work), so they run in the request thread and the
         # ack is sent when they return: no listener pool to fill up, no ack that waits behind one.
         process_before_response=True,
-        logger=logging.getLogger("srm.slack"),
+        logger=_BOLT_LOG,
     )
 
     @app.error

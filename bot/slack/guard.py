@@ -27,7 +27,8 @@ MAX_FORM_FIELDS = 100
 MAX_CLOCK_SKEW = 300  # Slack's rule: reject requests more than five minutes old (or ahead)
 HANDLED_EVENTS = {"app_mention": ("channel", "ts"), "message": ("channel",), "app_home_opened": ("user",)}
 HANDLED_COMMANDS = {"/srm"}
-HANDLED_INTERACTIONS = {"block_actions"}
+HANDLED_INTERACTIONS = {"block_actions", "message_action"}
+HANDLED_SHORTCUTS = {"who_owns_this"}  # message shortcuts' callback_id (manifest.yaml)
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 
@@ -139,6 +140,18 @@ class BlockActions(Common):
     container: Container | None = None
 
 
+class MessageAction(Common):
+    """A message shortcut: the message it was used on, and where to answer (response_url)."""
+
+    type: Literal["message_action"]
+    callback_id: str
+    trigger_id: str = Field(min_length=1, max_length=300)
+    response_url: str = Field(pattern=r"^https?://")
+    user: Who
+    message: dict[str, Any]  # read defensively, every field of any type (bot.slack.message_text)
+    message_ts: str | None = None
+
+
 class Command(_Model):
     command: str
     text: str = ""
@@ -232,6 +245,11 @@ def _interaction(data: object) -> Verdict:
         return Verdict(400, "payload is not an object")
     if not isinstance(data.get("type"), str) or data["type"] not in HANDLED_INTERACTIONS:
         return Verdict(200, "ignored interaction type")
+    if data["type"] == "message_action":
+        if isinstance(data.get("callback_id"), str) and data["callback_id"] not in HANDLED_SHORTCUTS:
+            return Verdict(200, "ignored shortcut")
+        MessageAction.model_validate(data)
+        return Verdict(PASS, "message_action")
     BlockActions.model_validate(data)
     return Verdict(PASS, "block_actions")
 

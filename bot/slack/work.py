@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -35,14 +35,18 @@ EXPIRE_EVERY = 30  # sweeps
 class Job:
     """What answering one question needs, small enough to store as JSON with its claim."""
 
-    key: str  # the question id: event_id, "cmd:<trigger_id>", "act:<trigger_id>"
-    kind: str  # command | mention | dm | home | share | suggest | example | thanks
+    key: str  # the question id: event_id, "cmd:<trigger_id>", "act:<trigger_id>", "sc:<trigger_id>"
+    # command | mention | dm | home | prompts | shortcut | share | suggest | example | thanks | quiz | quiz_answer
+    # | escalate | correct | correction
+    kind: str
     text: str = ""
     channel: str | None = None
     thread_ts: str | None = None
     user: str | None = None
     response_url: str | None = None
     ephemeral: bool = False
+    team: str | None = None  # the workspace: thread context and quiz progress are kept per team
+    data: dict[str, Any] = field(default_factory=dict)  # what a kind needs beyond these (escalation, corrections)
 
     def dumps(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

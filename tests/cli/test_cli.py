@@ -103,3 +103,12 @@ def test_overdue_entries_warn_in_validate_and_show_in_report(tmp_path: Path) -> 
     assert [d["id"] for d in report["due_for_review"]] == ["rds"]
     answer = run("--knowledge", str(kb), "ask", "who secures rds").stdout
     assert "may be outdated" in answer
+
+
+def test_security_hub_control_ids_in_the_cli() -> None:
+    r = run("ask", "--json", stdin="who owns EC2.8?\nSecurity Hub control S3.8 failed — whose job?\nwho owns S3.4?\n"
+                                   "who owns EC2.999?\n")
+    got = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [g["owner"] for g in got] == ["customer", "customer", None, None]
+    assert got[0]["controls"][0]["id"] == "EC2.8" and got[1]["controls"][0]["id"] == "S3.8"
+    assert "retired" in got[2]["summary"] and "EC2.999" in got[3]["summary"]

@@ -84,3 +84,21 @@ def test_home_view_is_valid_and_within_100_blocks(engine: Engine) -> None:
     for cat in ("Infrastructure", "Container", "Abstracted"):
         assert cat in text
     assert all(d.title in text for d in engine.kb.duties.values())
+
+
+def test_an_outdated_answer_says_so_next_to_the_owner(engine: Engine) -> None:
+    from dataclasses import replace
+
+    blocks = bk.answer_blocks(replace(engine.ask("who patches rds"), outdated=True))
+    valid(blocks)
+    assert blocks[1]["type"] == "context" and "May be outdated" in blocks[1]["elements"][0]["text"]
+    assert "May be outdated" not in json.dumps(bk.answer_blocks(engine.ask("who patches rds")))
+
+
+def test_a_contested_answer_shows_the_other_reading(engine: Engine) -> None:
+    a = engine.ask("who patches a custom runtime (provided.al2) on lambda")
+    assert a.alternative is not None
+    blocks = bk.answer_blocks(a)
+    valid(blocks)
+    [other] = [b for b in blocks if b["type"] == "section" and b["text"]["text"].startswith("*Or maybe:*")]
+    assert bk.OWNER_BADGE[a.alternative.owner] in other["text"]["text"]

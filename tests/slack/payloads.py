@@ -59,3 +59,30 @@ def click(action_id: str, value: str, response_url: str | None, *, ephemeral: bo
     else:
         body["response_url"] = response_url
     return body
+
+
+def shortcut(message: dict[str, Any] | str, response_url: str) -> dict[str, Any]:
+    """"Who owns this?" used on `message`: a saved message fixture's name, or a message object."""
+    body = copy.deepcopy(load("message_action"))
+    if isinstance(message, str):
+        message = {k: v for k, v in load(message).items() if k != "comment"}
+    body["message"] = message
+    body["message_ts"] = message.get("ts", body["message_ts"]) if isinstance(message, dict) else body["message_ts"]
+    body["trigger_id"] = f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex}"
+    body["response_url"] = response_url
+    return body
+
+
+def file_share(text: str, **event: Any) -> dict[str, Any]:
+    body = copy.deepcopy(load("message_im_file_share"))
+    body["event_id"] = f"Ev{uuid.uuid4().hex[:10]}"
+    body["event"]["text"] = text
+    body["event"].update(event)
+    return body
+
+
+def messages_tab(channel: str = "D0442US94JD") -> dict[str, Any]:
+    body = copy.deepcopy(load("app_home_opened_messages"))
+    body["event_id"] = f"Ev{uuid.uuid4().hex[:10]}"
+    body["event"]["channel"] = channel
+    return body

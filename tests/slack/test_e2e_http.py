@@ -27,7 +27,7 @@ def fake() -> Iterator[FakeSlack]:
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("state") / "events.sqlite3"
     proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-signing-secret",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_EVENT_STORE": str(store),
+                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}",
                        "WEB_CONCURRENCY": "2"})
     try:
         proc.wait_ready()

@@ -34,7 +34,7 @@ def fake() -> Iterator[FakeSlack]:
 
 def start(fake: FakeSlack, store: Path, **env: str) -> WebProcess:
     proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_EVENT_STORE": str(store),
+                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}",
                        "WEB_CONCURRENCY": "2", **FAST, **env})
     proc.wait_ready()
     return proc

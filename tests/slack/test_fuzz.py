@@ -71,8 +71,11 @@ def mutations(fake: FakeSlack) -> list[Case]:
     click = payloads.click("share_answer", "who patches rds", fake.response_url("fuzz-click"))
     slash = payloads.slash("who patches rds", fake.response_url("fuzz-cmd"))
     home = payloads.home_opened()
+    shortcut = payloads.shortcut(payloads.load("message_action")["message"], fake.response_url("fuzz-shortcut"))
     cases = [*_mutations("mention", mention, event_body), *_mutations("home", home, event_body),
-             *_mutations("click", click, action_body)]
+             *_mutations("click", click, action_body), *_mutations("shortcut", shortcut, action_body),
+             *_mutations("messages-tab", payloads.messages_tab(), event_body),
+             *_mutations("file-share", payloads.file_share("who owns EC2.8?"), event_body)]
     for key in slash:  # form fields are always strings: remove each, empty it, make it huge or hostile
         for i, value in enumerate([None, "", "x" * 5000, "<!channel> \u0000 \udcff".encode(errors="replace").decode()]):
             fields = {k: v for k, v in slash.items() if k != key or value is not None}
@@ -93,7 +96,7 @@ def fake() -> Iterator[FakeSlack]:
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("fuzz") / "events.sqlite3"
     proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "WEB_CONCURRENCY": "2",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_EVENT_STORE": str(store)})
+                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}"})
     proc.wait_ready()
     yield proc
     proc.stop()

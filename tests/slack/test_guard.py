@@ -9,7 +9,7 @@ import pytest
 
 from bot.slack.guard import MAX_BODY_BYTES, check, read_capped, verify
 from tests.slack import payloads
-from tests.slack.signing import SECRET, event_body, headers
+from tests.slack.signing import SECRET, action_body, event_body, headers
 
 
 class NoRead(io.RawIOBase):
@@ -57,3 +57,23 @@ def test_a_signed_valid_mention_passes_with_its_body() -> None:
     text, ctype = event_body(payloads.mention("who patches rds"))
     verdict = check(environ(text.encode(), headers(text, ctype)), SECRET)
     assert verdict.passes and verdict.body == text and verdict.reason == "app_mention"
+
+
+def test_a_signed_message_shortcut_passes() -> None:
+    text, ctype = action_body(payloads.shortcut("message_securityhub_attachments", "https://hooks.slack.com/app/x"))
+    verdict = check(environ(text.encode(), headers(text, ctype)), SECRET)
+    assert verdict.passes and verdict.reason == "message_action"
+
+
+@pytest.mark.parametrize(("key", "value", "status"), [
+    ("message", None, 400), ("message", [], 400), ("user", {"name": "x"}, 400), ("callback_id", 5, 400),
+    ("callback_id", "another_shortcut", 200), ("type", "shortcut", 200), ("channel", 7, 400),
+])
+def test_message_shortcut_shapes(key: str, value: object, status: int) -> None:
+    body = payloads.shortcut("message_securityhub_blocks", "https://hooks.slack.com/app/x")
+    if value is None:
+        body.pop(key)
+    else:
+        body[key] = value
+    text, ctype = action_body(body)
+    assert check(environ(text.encode(), headers(text, ctype)), SECRET).status == status

@@ -29,7 +29,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture
 def app(fake: FakeSlack, engine: Engine, tmp_path: Path) -> App:
     settings = Settings(bot_token="xoxb-test", signing_secret=SECRET, app_token=None, api_base_url=fake.api_url,
-                        port=0, knowledge_dir=tmp_path, event_store=tmp_path / "events.sqlite3",
+                        port=0, knowledge_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/srm.sqlite3",
                         claim_lease=10, delivery_deadline=2, call_timeout=1)
     return build_app(settings, build_work(settings, engine), client=web_client(settings))
 

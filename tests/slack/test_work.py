@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.slack.dedupe import EventStore
 from bot.slack.delivery import RESPONSE_URL, Deliverer, Send, Timing
 from bot.slack.work import AnswerPool, Job, Outcome, Work
+from bot.store import open_store
+from bot.store.records import Privacy
 from tests.slack.fake_slack import FakeSlack
 
 
@@ -27,7 +28,8 @@ def make_work(fake: FakeSlack, tmp_path: Path, threads: int = 1, backlog: int = 
     def plan(job: Job) -> list[Send]:
         return [Send(RESPONSE_URL, {"text": job.text}, url=job.response_url)]
 
-    return Work(EventStore(tmp_path / "events.sqlite3", lease=10), AnswerPool(threads, backlog),
+    store = open_store(f"sqlite:///{tmp_path}/srm.sqlite3", Privacy(), lease=10)
+    return Work(store.claims, AnswerPool(threads, backlog),
                 Deliverer("xoxb-test", fake.api_url, Timing(call_timeout=1, deadline=3)), plan, deadline=3)
 
 

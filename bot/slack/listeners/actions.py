@@ -1,4 +1,4 @@
-"""Buttons: Share in channel, did-you-mean, Home examples, and helpful / not helpful feedback."""
+"""Buttons: Share in channel, did-you-mean, Home examples, the quiz, and helpful / not helpful feedback."""
 
 from __future__ import annotations
 
@@ -28,6 +28,16 @@ def register(app: App, work: Work) -> None:
     def example(ack: Ack, body: dict) -> None:
         ack()  # from the Home tab: no response_url, so the answer goes to the user's DM with the app
         work.start(action_job(body, "example"))
+
+    @app.action(bk.QUIZ_START)
+    def quiz_start(ack: Ack, body: dict) -> None:
+        ack()  # from the Home tab the quiz goes to the user's DM; from a finished quiz it replaces it
+        work.start(action_job(body, "quiz"))
+
+    @app.action(re.compile(rf"^{bk.QUIZ_ANSWER}_(aws|customer|shared)$"))
+    def quiz_answer(ack: Ack, body: dict) -> None:
+        ack()
+        work.start(action_job(body, "quiz_answer"))
 
     @app.action(re.compile(rf"^({bk.HELPFUL}|{bk.UNHELPFUL})$"))
     def feedback(ack: Ack, action: dict, body: dict, logger: logging.Logger) -> None:

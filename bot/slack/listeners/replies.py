@@ -6,13 +6,20 @@ retries and the no-ping guard, is bot.slack.delivery's job.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import logging
+import random
 from typing import Any
 
-from bot.engine import EXAMPLES, Engine
+from bot import quiz
+from bot.engine import EXAMPLES, Context, Engine
 from bot.engine.answer import Answer
 from bot.render import blocks as bk
 from bot.slack.delivery import RESPONSE_URL, Send
+from bot.slack.message_text import message_text
+from bot.slack.state import Surfaces
 from bot.slack.work import Job, stable_key
 
 Payload = dict[str, Any]
@@ -64,42 +71,81 @@ def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _team(body: dict[str, Any]) -> str | None:
+    team = body.get("team")
+    for value in (body.get("team_id"), team.get("id") if isinstance(team, dict) else team):
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def command_job(body: dict[str, Any]) -> Job:
     return Job(stable_key("cmd", body, body.get("trigger_id")), "command", _str(body.get("text")),
-               response_url=body.get("response_url"), user=body.get("user_id"))
+               response_url=body.get("response_url"), user=body.get("user_id"), team=_team(body))
 
 
 def event_job(body: dict[str, Any], kind: str) -> Job:
     event = body["event"]
     thread = (event.get("thread_ts") or event.get("ts")) if kind == "mention" else event.get("thread_ts")
     return Job(stable_key("ev", body, body.get("event_id")), kind, _str(event.get("text")),
-               channel=event.get("channel"), thread_ts=thread, user=event.get("user"))
+               channel=event.get("channel"), thread_ts=thread, user=event.get("user"), team=_team(body))
 
 
 def action_job(body: dict[str, Any], kind: str) -> Job:
     action = body["actions"][0]
     container = body.get("container") or {}
-    return Job(stable_key("act", body, body.get("trigger_id")), kind, _str(action.get("value")),
+    value = _str(action.get("value"))
+    if kind == "quiz_answer":  # the choice is in the action_id, the run in the value
+        value = json.dumps({"choice": action["action_id"].rsplit("_", 1)[-1], "run": value})
+    return Job(stable_key("act", body, body.get("trigger_id")), kind, value,
                user=body["user"]["id"], response_url=body.get("response_url"),
-               ephemeral=bool(container.get("is_ephemeral")))
+               ephemeral=bool(container.get("is_ephemeral")), team=_team(body))
+
+
+def shortcut_job(body: dict[str, Any]) -> Job:
+    """"Who owns this?" on a message: its text, blocks and attachments, answered privately at response_url."""
+    return Job(stable_key("sc", body, body.get("trigger_id")), "shortcut", message_text(body.get("message")),
+               user=body["user"]["id"], response_url=body.get("response_url"), ephemeral=True, team=_team(body))
 
 
 # ---- Job → messages (answer pool) ----------------------------------------------------------------------
 
-def plan(engine: Engine, home: dict[str, Any], job: Job) -> list[Send]:
+def plan(engine: Engine, home: dict[str, Any], job: Job, surfaces: Surfaces | None = None) -> list[Send]:
     """The messages that answer one job, in order."""
+    state = surfaces or Surfaces(None)
     if job.kind == "command":
+        if job.text.strip().lower() == "quiz":
+            return [Send(RESPONSE_URL, {"response_type": "ephemeral", **start_quiz(engine, job, state)},
+                         url=job.response_url)]
         return [Send(RESPONSE_URL, {"response_type": "ephemeral", **command_payload(engine, job.text, job.key)},
                      url=job.response_url)]
     if job.kind == "home":
-        return [Send("views.publish", {"user_id": job.user, "view": home})]
+        return [Send("views.publish", {"user_id": job.user,
+                                       "view": bk.home_with_quiz(home, state.quiz(job.team, job.user))})]
+    if job.kind == "prompts":
+        return [Send("assistant.threads.setSuggestedPrompts", bk.suggested_prompts(job.channel or ""))]
     if job.kind == "thanks":
         return [Send(RESPONSE_URL, {"response_type": "ephemeral", "replace_original": False,
                                     "text": "Thanks — your feedback was recorded."}, url=job.response_url)]
-    answer = log_answer(job.kind, engine.ask(job.text), job.key)
+    if job.kind in ("quiz", "quiz_answer"):
+        payload = start_quiz(engine, job, state) if job.kind == "quiz" else answer_quiz(engine, job, state)
+        if job.response_url:  # a button on a quiz message: the message moves on to the next question
+            return [Send(RESPONSE_URL, {"replace_original": True, **payload}, url=job.response_url)]
+        return [Send("chat.postMessage", {"channel": job.user, **payload})]  # from the Home tab: in the DM
+    if job.kind == "shortcut":
+        if not job.text.strip():
+            return [Send(RESPONSE_URL, {"response_type": "ephemeral", "text": "I found no text in that message.",
+                                        "blocks": bk.nothing_to_read_blocks()}, url=job.response_url)]
+        answer = log_answer(job.kind, engine.ask(job.text), job.key)
+        return [Send(RESPONSE_URL, {"response_type": "ephemeral", **answer_payload(answer, shareable=True)},
+                     url=job.response_url)]
     if job.kind in ("mention", "dm"):
+        if job.kind == "dm" and job.text.strip().lower() == "quiz":  # the Messages tab's "Test yourself"
+            return [Send("chat.postMessage", {"channel": job.channel, **start_quiz(engine, job, state)})]
+        answer = log_answer(job.kind, ask_in_thread(engine, job, state), job.key)
         where = {"channel": job.channel, **({"thread_ts": job.thread_ts} if job.thread_ts else {})}
         return [Send("chat.postMessage", {**where, **answer_payload(answer)})]
+    answer = log_answer(job.kind, engine.ask(job.text), job.key)
     if job.kind == "share":
         if not job.response_url:  # a share button outside a message: nowhere to share to
             return []
@@ -112,3 +158,59 @@ def plan(engine: Engine, home: dict[str, Any], job: Job) -> list[Send]:
                      url=job.response_url)]
     # a did-you-mean or example click without a response_url (the Home tab): answer in the user's DM
     return [Send("chat.postMessage", {"channel": job.user, **answer_payload(answer)})]
+
+
+# ---- follow-ups: the context of the last answer in a thread or DM ----------------------------------------
+
+def ask_in_thread(engine: Engine, job: Job, state: Surfaces) -> Answer:
+    """Answer with what the thread was about ("and on fargate?"), then remember what this answer is about.
+    A DM's top level is one conversation (thread ""); a thread in a channel or DM is its own."""
+    before = Context.from_dict(state.context(job.team, job.channel, job.thread_ts))
+    answer = engine.ask(job.text, before)
+    after = Context.of(answer)
+    if after is not None:
+        state.remember(job.team, job.channel, job.thread_ts, after.to_dict())
+    return answer
+
+
+# ---- the onboarding quiz -----------------------------------------------------------------------------------
+
+def start_quiz(engine: Engine, job: Job, state: Surfaces) -> dict[str, Any]:
+    """A new run (the same one for every retry of this job: drawn from its key) and its first question."""
+    run = quiz.Run(hashlib.sha256(job.key.encode()).hexdigest()[:12], quiz.draw(engine.kb, random.Random(job.key)))
+    state.save_quiz(job.team, job.user, quiz.record(state.quiz(job.team, job.user), run, _today(engine)))
+    return _quiz_step(engine, run, [])
+
+
+def answer_quiz(engine: Engine, job: Job, state: Surfaces) -> dict[str, Any]:
+    try:
+        data = json.loads(job.text)
+        choice, run = data["choice"], quiz.Run.from_dict(json.loads(data["run"]))
+    except (ValueError, KeyError, TypeError):
+        run, choice = None, ""
+    if run is None or run.finished or choice not in quiz.OWNERS:
+        return {"text": "That quiz button is out of date.", "blocks": [bk.section(
+            "That quiz button is out of date. Start a new round with `/srm quiz` or from my Home tab.")]}
+    after, q, right = run.answer(engine.kb, choice)
+    state.save_quiz(job.team, job.user, quiz.record(state.quiz(job.team, job.user), after, _today(engine)))
+    feedback = bk.quiz_feedback_blocks(after.answered, q.prompt, q.owner, q.why, q.source, choice, right) if q else []
+    return _quiz_step(engine, after, feedback)
+
+
+def _quiz_step(engine: Engine, run: quiz.Run, feedback: list[dict[str, Any]]) -> dict[str, Any]:
+    if run.finished:
+        misses = [(q.prompt, q.owner, q.source) for i in run.missed
+                  if (q := quiz.question(engine.kb, run.questions[i])) is not None]
+        blocks = bk.quiz_message(feedback, bk.quiz_done_blocks(run.score, len(run.questions), misses))
+        return {"text": f"Quiz done: {run.score}/{len(run.questions)}", "blocks": blocks}
+    q = quiz.question(engine.kb, run.questions[run.answered])
+    if q is None:  # dropped from the knowledge base since the run began: skip it
+        return _quiz_step(engine, run.answer(engine.kb, "")[0], feedback)
+    state = json.dumps(run.to_dict(), separators=(",", ":"))
+    question = bk.quiz_question_blocks(run.answered + 1, len(run.questions), q.prompt, state, run.score)
+    return {"text": f"Quiz question {run.answered + 1} of {len(run.questions)}: {q.prompt}",
+            "blocks": bk.quiz_message(feedback, question)}
+
+
+def _today(engine: Engine) -> str:
+    return engine.today.isoformat() if isinstance(engine.today, dt.date) else ""

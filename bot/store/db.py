@@ -1,0 +1,139 @@
+"""One database behind one URL: engine creation, SQLite's settings, and migrations (Alembic) under a lock.
+
+`SRM_DATABASE_URL` picks the database: unset, a SQLite file under the data directory (created on first
+start, WAL mode); `postgresql://…` for several hosts (the psycopg 3 driver is used whatever the URL names).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine, make_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DB_FILE = "srm.sqlite3"
+CONNECT_TIMEOUT = 3  # seconds to reach PostgreSQL; a down database must not hold a thread for long
+MIGRATION_LOCK = 7_462_001  # pg_advisory_lock key: one process migrates at a time
+
+log = logging.getLogger("srm.store")
+logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines are set-up chatter; srm logs the result
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """$SRM_DATA_DIR, else $XDG_DATA_HOME/srm, else ~/.local/share/srm."""
+    env = os.environ if env is None else env
+    if env.get("SRM_DATA_DIR", "").strip():
+        return Path(env["SRM_DATA_DIR"].strip()).expanduser()
+    base = env.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+    return Path(base) / "srm"
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """SRM_DATABASE_URL; else SRM_EVENT_STORE (deprecated: a SQLite file); else the default SQLite file."""
+    env = os.environ if env is None else env
+    if env.get("SRM_DATABASE_URL", "").strip():
+        return env["SRM_DATABASE_URL"].strip()
+    if env.get("SRM_EVENT_STORE", "").strip():
+        return f"sqlite:///{Path(env['SRM_EVENT_STORE'].strip()).expanduser()}"
+    return f"sqlite:///{data_dir(env) / DB_FILE}"
+
+
+def normalise(url: str) -> sa.URL:
+    """postgres:// and postgresql:// use psycopg 3; a bare path is a SQLite file."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser()}"
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 10000")
+    cur.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL survives a killed process
+    cur.close()
+
+
+def create(url: str) -> Engine:
+    """An engine for the URL. SQLite: the directory is created and the file put in WAL mode."""
+    parsed = normalise(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Many threads (HTTP and answer pool) per process; writes take turns on a lock in Python, not here.
+        engine = sa.create_engine(parsed, pool_size=16, max_overflow=64, pool_timeout=10,
+                                  connect_args={"timeout": 10, "check_same_thread": False})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(parsed, pool_size=5, max_overflow=27, pool_timeout=CONNECT_TIMEOUT,
+                            pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine, conn: Connection) -> Iterator[None]:
+    """Web workers, the Socket Mode worker and `srm migrate` may start at once: one migrates, the others wait."""
+    if is_sqlite(engine):
+        path = engine.url.database or ""
+        if not path or path == ":memory:" or path.startswith("file:"):
+            yield
+            return
+        with open(f"{path}.migrate-lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+    try:
+        yield
+    finally:
+        conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+
+
+def alembic_config(conn: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def migrate(engine: Engine) -> str | None:
+    """Bring the schema to the newest revision (a no-op when it is there already); returns that revision."""
+    if is_sqlite(engine):
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    with engine.connect() as conn, _migration_lock(engine, conn):
+        if conn.in_transaction():
+            conn.commit()
+        before = current_revision(conn)
+        if conn.in_transaction():
+            conn.commit()
+        command.upgrade(alembic_config(conn), "head")
+        conn.commit()
+        after = current_revision(conn)
+    if after != before:
+        log.info("store migrated", extra={"from_revision": before, "to_revision": after,
+                                          "database": engine.url.render_as_string(hide_password=True)})
+    return after
+
+
+def current_revision(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
