@@ -74,6 +74,9 @@ class DutyDoc(Sourced):
     aws_does: Text
     customer_does: Text
     controls: list[ControlId] = Field(default_factory=list)
+    # Why a duty with a customer side recommends no control: no Security Hub control checks it. Every
+    # recommended control must evidence the duty (controls.yaml), so a wrong one is never a stand-in.
+    controls_exempt: Text | None = None
     # A broad duty ("patch management") that, asked about one service, means that service's own answer
     # for the first of these narrower duties it overrides ("who patches EKS?" → its worker-node patching).
     narrows_to: list[Slug] = Field(default_factory=list)
@@ -121,6 +124,9 @@ class ScenarioDoc(Sourced):
     customer_does: Text
     now: list[Text] = Field(min_length=1)
     prevent: list[ControlId] = Field(min_length=1)
+    # Duties besides `duty` that the prevention is about ("leaked access key" is an access-keys scenario,
+    # prevented also by threat detection): each `prevent` control must evidence `duty` or one of these.
+    prevent_duties: list[Slug] = Field(default_factory=list)
 
 
 class ControlDoc(Strict):
@@ -128,6 +134,12 @@ class ControlDoc(Strict):
     title: Text
     service: Text
     cis: list[Text] = Field(default_factory=list)
+    # The duties whose customer side this control checks: a duty, override or scenario may recommend the
+    # control only for one of these. Curated by hand; scripts/import_controls.py keeps them.
+    evidences: list[Slug] = Field(min_length=1)
+    # Optional: the services whose resources it checks (ids). When given, only these services' entries
+    # may recommend it; when absent, any service's may (KMS.4 fits RDS, S3 and DynamoDB keys alike).
+    services: list[Slug] = Field(default_factory=list)
 
 
 class RetiredControlDoc(Strict):
