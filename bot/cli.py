@@ -1,4 +1,4 @@
-"""The `srm` command: ask, chat, service, validate, eval, report. A surface: it only parses and prints."""
+"""The `srm` command: ask, chat, service, validate, eval, report, sources. A surface: it only parses and prints."""
 
 from __future__ import annotations
 
@@ -143,6 +143,42 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.knowledge import sources
+
+    kb = _load(args.knowledge)
+    by_url = sources.cited(kb)
+    if not args.check:
+        if args.json:
+            print(json.dumps([{"url": u, "entries": [c.to_dict() for c in cs]} for u, cs in by_url.items()],
+                             indent=2))
+            return 0
+        for url, citations in by_url.items():
+            print(f"{url}  ({len(citations)})")
+            for c in citations:
+                print(f"    {c.label}")
+        pages = len({u.split('#', 1)[0] for u in by_url})
+        print(f"{len(by_url)} cited URLs on {pages} pages")
+        return 0
+    try:
+        rewrite = sources.parse_rewrites(args.rewrite)
+    except ValueError as exc:
+        print(f"srm: --rewrite: {exc}", file=sys.stderr)
+        return 2
+    results = sources.check(by_url, timeout=args.timeout, concurrency=args.concurrency, rewrite=rewrite)
+    failed = [r for r in results if not r.ok]
+    if args.json:
+        print(json.dumps({"checked": len(results), "failed": len(failed), "results": [
+            {**r.to_dict(), "entries": [c.to_dict() for c in by_url[r.url]]} for r in results]}, indent=2))
+    else:
+        for r in failed:
+            cites = ", ".join(c.label for c in by_url[r.url][:5])
+            more = f" and {len(by_url[r.url]) - 5} more" if len(by_url[r.url]) > 5 else ""
+            print(f"FAIL {r.url}: {r.reason} (cited by {cites}{more})")
+        print(f"checked {len(results)} cited URLs: {len(failed)} failed")
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="srm", description="Who is responsible for a security task on AWS?")
     p.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: $SRM_KNOWLEDGE_DIR "
@@ -170,6 +206,16 @@ def parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="coverage and entries due for review")
     rep.add_argument("--json", action="store_true")
     rep.set_defaults(func=cmd_report)
+    src = sub.add_parser("sources", help="every cited URL and the entries that rest on it; --check fetches them")
+    src.add_argument("--json", action="store_true")
+    src.add_argument("--check", action="store_true", help="fetch every URL (network) and report pages that no "
+                     "longer resolve or lost their #anchor; exit 1 when any fail")
+    src.add_argument("--timeout", type=float, default=15.0, metavar="S", help="seconds per request (default 15)")
+    src.add_argument("--concurrency", type=int, default=8, metavar="N", help="pages fetched at once (default 8)")
+    src.add_argument("--rewrite", action="append", default=[], metavar="FROM=TO",
+                     help="fetch URLs starting with FROM from TO instead (a mirror or a local test server); "
+                     "reports still name the cited URL. Repeatable")
+    src.set_defaults(func=cmd_sources)
     return p
 
 
