@@ -137,6 +137,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"{k}: {v}" for k, v in data["services_per_category"].items()))
     for key in ("duties", "overrides", "scenarios", "controls_known", "controls_cited"):
         print(f"  {key.replace('_', ' '):<10} {data[key]}")
+    pages = data["entries_per_source_page"]
+    once = sum(1 for n in pages.values() if n == 1)
+    print(f"  source pages {data['source_pages']} ({once} cited by one entry; `srm sources` lists them all)")
+    print("  entries per source page, most cited:")
+    for url, n in list(pages.items())[:args.top]:
+        print(f"    {n:>4}  {url}")
+    print("  controls per duty:")
+    for duty, row in data["controls_per_duty"].items():
+        shown = ", ".join(row["controls"]) if row["controls"] else (f"none — {row['exempt']}" if row["exempt"]
+                                                                    else "none (AWS's side only)")
+        print(f"    {duty:<30} {len(row['controls']):>2}  {shown}")
     print(f"  due for review: {len(data['due_for_review'])}")
     for d in data["due_for_review"]:
         print(f"    {d['kind']} {d['id']} (reviewed {d['reviewed']}, due {d['due']})")
@@ -205,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
     rep = sub.add_parser("report", help="coverage and entries due for review")
     rep.add_argument("--json", action="store_true")
+    rep.add_argument("--top", type=int, default=15, metavar="N", help="most cited source pages to show (default 15)")
     rep.set_defaults(func=cmd_report)
     src = sub.add_parser("sources", help="every cited URL and the entries that rest on it; --check fetches them")
     src.add_argument("--json", action="store_true")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.knowledge.model import CATEGORIES, KnowledgeBase, Provenance
+from bot.knowledge.sources import per_page
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ def coverage(kb: KnowledgeBase, today: dt.date) -> dict[str, Any]:
     cited |= {c for s in kb.services.values() for o in s.overrides.values() for c in o.controls}
     cited |= {c for sc in kb.scenarios.values() for c in sc.prevent}
     due = due_for_review(kb, today)
+    pages = per_page(kb)
     return {
         "version": kb.version,
         "services": len(kb.services),
@@ -52,6 +54,13 @@ def coverage(kb: KnowledgeBase, today: dt.date) -> dict[str, Any]:
         "scenarios": len(kb.scenarios),
         "controls_known": len(kb.controls),
         "controls_cited": len(cited),
+        "source_pages": len(pages),
+        # page (URL without anchor) → how many entries rest on it, most cited first: what one moved page breaks
+        "entries_per_source_page": pages,
+        # every duty's recommended controls (each evidences it, checked at load), or why none fits
+        "controls_per_duty": {
+            d.id: {"controls": list(d.controls), "exempt": d.controls_exempt} for d in kb.duties.values()
+        },
         "due_for_review": [
             {"kind": d.kind, "id": d.id, "reviewed": d.reviewed.isoformat(), "due": d.due.isoformat()}
             for d in due
