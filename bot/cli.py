@@ -97,13 +97,17 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from bot.knowledge.review import due_for_review
+    from bot.knowledge.review import checkability, due_for_review
 
     kb = _load(args.directory or args.knowledge)
     counts = ", ".join(f"{v} {k}" for k, v in kb.counts().items())
     due = due_for_review(kb, dt.date.today())
     for d in due:
         print(f"warning: {d.kind} '{d.id}' was reviewed {d.reviewed} and is due since {d.due}", file=sys.stderr)
+    c = checkability(kb)
+    if c.without_evidence or c.without_anchor:
+        print(f"warning: of {c.entries} fact-bearing entries, {len(c.without_evidence)} have no `evidence` line "
+              f"and {len(c.without_anchor)} cite no section #anchor (not yet required)", file=sys.stderr)
     print(f"knowledge base ok ({kb.version}): {counts}; {len(due)} due for review")
     return 0
 
@@ -148,6 +152,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         shown = ", ".join(row["controls"]) if row["controls"] else (f"none — {row['exempt']}" if row["exempt"]
                                                                     else "none (AWS's side only)")
         print(f"    {duty:<30} {len(row['controls']):>2}  {shown}")
+    c = data["checkable"]
+    print(f"  checkable  {c['entries'] - c['without_evidence']} of {c['entries']} fact-bearing entries have an "
+          f"evidence line; {c['entries'] - c['without_anchor']} cite a section #anchor")
     print(f"  due for review: {len(data['due_for_review'])}")
     for d in data["due_for_review"]:
         print(f"    {d['kind']} {d['id']} (reviewed {d['reviewed']}, due {d['due']})")

@@ -138,7 +138,7 @@ def _read(path: Path, root: Path, problems: list[Problem], broken: dict[str, set
 
 
 def _provenance(m: schema.Sourced) -> Provenance:
-    return Provenance(tuple(m.sources), m.reviewed, m.review_days)
+    return Provenance(tuple(m.sources), m.reviewed, m.review_days, m.evidence)
 
 
 def _norm(alias: str) -> str:

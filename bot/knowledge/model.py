@@ -21,6 +21,12 @@ class Provenance:
     sources: tuple[str, ...]
     reviewed: dt.date
     review_days: int
+    evidence: str | None = None  # what the cited section establishes, in our words
+
+    @property
+    def anchored(self) -> bool:
+        """Some source names the exact section (a URL with a #fragment)."""
+        return any("#" in url for url in self.sources)
 
     @property
     def due(self) -> dt.date:

@@ -33,6 +33,21 @@ def _provenances(kb: KnowledgeBase) -> Iterator[tuple[str, str, Provenance]]:
         yield "scenario", sc.id, sc.provenance
 
 
+@dataclass(frozen=True)
+class Checkability:
+    """How many fact-bearing entries a reviewer can check without reading whole pages (issue 8 §2)."""
+
+    entries: int
+    without_evidence: tuple[str, ...]  # "duty guest-os-patching", "override rds/engine-patching", ...
+    without_anchor: tuple[str, ...]
+
+
+def checkability(kb: KnowledgeBase) -> Checkability:
+    rows = [(f"{kind} {ident}", p) for kind, ident, p in _provenances(kb) if kind != "category"]
+    return Checkability(len(rows), tuple(label for label, p in rows if not p.evidence),
+                        tuple(label for label, p in rows if not p.anchored))
+
+
 def due_for_review(kb: KnowledgeBase, today: dt.date) -> list[DueEntry]:
     return [DueEntry(kind, ident, p.reviewed, p.due) for kind, ident, p in _provenances(kb) if p.overdue(today)]
 
@@ -61,6 +76,8 @@ def coverage(kb: KnowledgeBase, today: dt.date) -> dict[str, Any]:
         "controls_per_duty": {
             d.id: {"controls": list(d.controls), "exempt": d.controls_exempt} for d in kb.duties.values()
         },
+        "checkable": (lambda c: {"entries": c.entries, "without_evidence": len(c.without_evidence),
+                                 "without_anchor": len(c.without_anchor)})(checkability(kb)),
         "due_for_review": [
             {"kind": d.kind, "id": d.id, "reviewed": d.reviewed.isoformat(), "due": d.due.isoformat()}
             for d in due

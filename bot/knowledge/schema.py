@@ -42,6 +42,9 @@ class Sourced(Strict):
     sources: list[Url] = Field(min_length=1)
     reviewed: dt.date
     review_days: int = Field(default=180, ge=1, le=3650)
+    # What the cited section (a source with its #anchor) establishes, in our own words, so a reviewer can
+    # check the claim without reading the whole page. Optional for now: `srm validate` counts entries without.
+    evidence: Text | None = None
 
     @field_validator("sources")
     @classmethod
