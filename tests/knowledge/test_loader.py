@@ -203,3 +203,18 @@ def test_the_shipped_controls_fit_the_audited_links(kb) -> None:
     assert kb.evidenced_by("RDS.13")[0] == (None, "engine-patching")
     assert ("kms", "key-management") not in kb.evidenced_by("KMS.4") and (None, "key-management") in \
         kb.evidenced_by("KMS.4")
+
+
+def test_an_evidence_line_is_optional_and_counted(kbdir: Path) -> None:
+    from bot.knowledge.review import checkability
+
+    before = checkability(load(kbdir))
+    assert before.entries == 8 and len(before.without_evidence) == 8 and len(before.without_anchor) == 8
+    edit(kbdir, 'sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html"]',
+         'sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html'
+         '#Mandatory_OS_Updates"]\n        evidence: RDS applies required OS updates in the maintenance window.')
+    kb = load(kbdir)
+    assert kb.services["rds"].overrides["guest-os-patching"].provenance.evidence.startswith("RDS applies")
+    after = checkability(kb)
+    assert "override rds/guest-os-patching" not in after.without_evidence + after.without_anchor
+    assert len(after.without_evidence) == len(after.without_anchor) == 7
