@@ -9,6 +9,7 @@ while every report still names the URL as cited.
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -109,11 +110,23 @@ def anchors_in(html: str) -> set[str]:
     return {unescape(next(g for g in m.groups() if g is not None)) for m in _ANCHOR.finditer(html)}
 
 
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})  # throttled or briefly down: ask once more, later
+RETRY_DELAY = 2.0
+
+
 def _request(url: str, method: str, timeout: float) -> tuple[int, str, bytes]:
     req = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # follows redirects
-        body = resp.read(MAX_BYTES) if method == "GET" else b""
-        return resp.status, resp.geturl(), body
+    for attempt in (1, 2):
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:  # follows redirects
+                body = resp.read(MAX_BYTES) if method == "GET" else b""
+                return resp.status, resp.geturl(), body
+        except urllib.error.HTTPError as exc:
+            if attempt == 2 or exc.code not in RETRY_STATUSES:
+                raise
+            exc.close()
+            time.sleep(RETRY_DELAY)
+    raise AssertionError("unreachable")
 
 
 def _fetch(url: str, need_body: bool, timeout: float) -> _Page:

@@ -158,3 +158,27 @@ def test_anchors_are_id_and_name_attributes_only() -> None:
 def test_a_bad_rewrite_is_a_usage_error(kbdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--knowledge", str(kbdir), "sources", "--check", "--rewrite", "nothing"]) == 2
     assert "FROM=TO" in capsys.readouterr().err
+
+
+def test_a_throttled_page_is_asked_once_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    class Throttling(SimpleHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            calls.append(self.path)
+            self.send_response(429 if len(calls) == 1 else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    monkeypatch.setattr(sources, "RETRY_DELAY", 0.01)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Throttling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        [r] = sources.check([f"http://127.0.0.1:{server.server_address[1]}/page.html"], timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert r.ok and calls == ["/page.html", "/page.html"]
