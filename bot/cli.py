@@ -1,4 +1,4 @@
-"""The `srm` command: ask, chat, service, validate, eval, report. A surface: it only parses and prints."""
+"""The `srm` command: ask, chat, service, validate, eval, report, sources. A surface: it only parses and prints."""
 
 from __future__ import annotations
 
@@ -97,13 +97,17 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from bot.knowledge.review import due_for_review
+    from bot.knowledge.review import checkability, due_for_review
 
     kb = _load(args.directory or args.knowledge)
     counts = ", ".join(f"{v} {k}" for k, v in kb.counts().items())
     due = due_for_review(kb, dt.date.today())
     for d in due:
         print(f"warning: {d.kind} '{d.id}' was reviewed {d.reviewed} and is due since {d.due}", file=sys.stderr)
+    c = checkability(kb)
+    if c.without_evidence or c.without_anchor:
+        print(f"warning: of {c.entries} fact-bearing entries, {len(c.without_evidence)} have no `evidence` line "
+              f"and {len(c.without_anchor)} cite no section #anchor (not yet required)", file=sys.stderr)
     print(f"knowledge base ok ({kb.version}): {counts}; {len(due)} due for review")
     return 0
 
@@ -137,6 +141,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"{k}: {v}" for k, v in data["services_per_category"].items()))
     for key in ("duties", "overrides", "scenarios", "controls_known", "controls_cited"):
         print(f"  {key.replace('_', ' '):<10} {data[key]}")
+    pages = data["entries_per_source_page"]
+    once = sum(1 for n in pages.values() if n == 1)
+    print(f"  source pages {data['source_pages']} ({once} cited by one entry; `srm sources` lists them all)")
+    print("  entries per source page, most cited:")
+    for url, n in list(pages.items())[:args.top]:
+        print(f"    {n:>4}  {url}")
+    print("  controls per duty:")
+    for duty, row in data["controls_per_duty"].items():
+        shown = ", ".join(row["controls"]) if row["controls"] else (f"none — {row['exempt']}" if row["exempt"]
+                                                                    else "none (AWS's side only)")
+        print(f"    {duty:<30} {len(row['controls']):>2}  {shown}")
+    c = data["checkable"]
+    print(f"  checkable  {c['entries'] - c['without_evidence']} of {c['entries']} fact-bearing entries have an "
+          f"evidence line; {c['entries'] - c['without_anchor']} cite a section #anchor")
     print(f"  due for review: {len(data['due_for_review'])}")
     for d in data["due_for_review"]:
         print(f"    {d['kind']} {d['id']} (reviewed {d['reviewed']}, due {d['due']})")
@@ -179,6 +197,42 @@ def cmd_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.knowledge import sources
+
+    kb = _load(args.knowledge)
+    by_url = sources.cited(kb)
+    if not args.check:
+        if args.json:
+            print(json.dumps([{"url": u, "entries": [c.to_dict() for c in cs]} for u, cs in by_url.items()],
+                             indent=2))
+            return 0
+        for url, citations in by_url.items():
+            print(f"{url}  ({len(citations)})")
+            for c in citations:
+                print(f"    {c.label}")
+        pages = len({u.split('#', 1)[0] for u in by_url})
+        print(f"{len(by_url)} cited URLs on {pages} pages")
+        return 0
+    try:
+        rewrite = sources.parse_rewrites(args.rewrite)
+    except ValueError as exc:
+        print(f"srm: --rewrite: {exc}", file=sys.stderr)
+        return 2
+    results = sources.check(by_url, timeout=args.timeout, concurrency=args.concurrency, rewrite=rewrite)
+    failed = [r for r in results if not r.ok]
+    if args.json:
+        print(json.dumps({"checked": len(results), "failed": len(failed), "results": [
+            {**r.to_dict(), "entries": [c.to_dict() for c in by_url[r.url]]} for r in results]}, indent=2))
+    else:
+        for r in failed:
+            cites = ", ".join(c.label for c in by_url[r.url][:5])
+            more = f" and {len(by_url[r.url]) - 5} more" if len(by_url[r.url]) > 5 else ""
+            print(f"FAIL {r.url}: {r.reason} (cited by {cites}{more})")
+        print(f"checked {len(results)} cited URLs: {len(failed)} failed")
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="srm", description="Who is responsible for a security task on AWS?")
     p.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: $SRM_KNOWLEDGE_DIR "
@@ -205,6 +259,7 @@ def parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
     rep = sub.add_parser("report", help="coverage and entries due for review")
     rep.add_argument("--json", action="store_true")
+    rep.add_argument("--top", type=int, default=15, metavar="N", help="most cited source pages to show (default 15)")
     rep.set_defaults(func=cmd_report)
     mig = sub.add_parser("migrate", help="apply the database's migrations (also done at start)")
     mig.add_argument("--database", metavar="URL", help="default: $SRM_DATABASE_URL or the SQLite file")
@@ -213,6 +268,16 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--days", type=int, help="default: $SRM_RETENTION_DAYS or 90")
     pr.add_argument("--database", metavar="URL", help="default: $SRM_DATABASE_URL or the SQLite file")
     pr.set_defaults(func=cmd_prune)
+    src = sub.add_parser("sources", help="every cited URL and the entries that rest on it; --check fetches them")
+    src.add_argument("--json", action="store_true")
+    src.add_argument("--check", action="store_true", help="fetch every URL (network) and report pages that no "
+                     "longer resolve or lost their #anchor; exit 1 when any fail")
+    src.add_argument("--timeout", type=float, default=15.0, metavar="S", help="seconds per request (default 15)")
+    src.add_argument("--concurrency", type=int, default=8, metavar="N", help="pages fetched at once (default 8)")
+    src.add_argument("--rewrite", action="append", default=[], metavar="FROM=TO",
+                     help="fetch URLs starting with FROM from TO instead (a mirror or a local test server); "
+                     "reports still name the cited URL. Repeatable")
+    src.set_defaults(func=cmd_sources)
     return p
 
 

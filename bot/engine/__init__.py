@@ -46,23 +46,23 @@ class ServiceCard:
 
 def _compact_names(s: Service) -> set[str]:
     """'apigateway', 'secretsmanager', 'ssm': the service as Security Hub control IDs spell it."""
-    return {s.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in s.aliases)}
+    return {s.id.replace("-", ""), s.id.removeprefix("aws-").replace("-", ""),  # "Backup.1" → aws-backup
+            *(a.replace(" ", "").replace("-", "").lower() for a in s.aliases)}
 
 
 def _control_links(kb: KnowledgeBase) -> dict[str, tuple[tuple[str | None, str], ...]]:
-    """Control → the (service, duty) entries that recommend it: a service's own entry, or a duty in general."""
-    links: dict[str, list[tuple[str | None, str]]] = {}
-    for s in kb.services.values():
-        for duty, o in s.overrides.items():
-            for c in o.controls:
-                links.setdefault(c, []).append((s.id, duty))
-    for d in kb.duties.values():
-        for c in d.controls:
-            links.setdefault(c, []).append((None, d.id))
-    for sc in kb.scenarios.values():
-        for c in sc.prevent:
-            links.setdefault(c, []).append((sc.services[0] if sc.services else None, sc.duty))
-    return {c: tuple(v) for c, v in links.items()}
+    """Control → the (service, duty) pairs it evidences, as controls.yaml declares them (service None: any
+    service). A declared duty that a service's own entry recommends the control for also names that service,
+    so "who owns CloudTrail.6?" is answered from CloudTrail's own entry for the duty."""
+    links: dict[str, tuple[tuple[str | None, str], ...]] = {}
+    for cid in kb.controls:
+        pairs: list[tuple[str | None, str]] = []
+        for sid, duty in kb.evidenced_by(cid):
+            pairs += [(s.id, duty) for s in kb.services.values() if sid in (None, s.id)
+                      and duty in s.overrides and cid in s.overrides[duty].controls]
+            pairs.append((sid, duty))
+        links[cid] = tuple(dict.fromkeys(pairs))
+    return links
 
 
 class Engine:

@@ -127,7 +127,10 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         owner = duty.owner_for(service.category)
         cat = kb.categories[service.category]
         aws_does, you_do = duty.aws_does, duty.customer_does
-        control_ids = (*fitting, *service.controls) or duty.controls
+        # the service's own controls only where they check this duty ("physical security on EC2" is no
+        # place for EC2.8): every control declares the duties it evidences
+        own = tuple(c for c in service.controls if c in kb.controls and duty.id in kb.controls[c].evidences)
+        control_ids = (*fitting, *own) or duty.controls
         provs = [duty.provenance, service.provenance]
         sources = (service.provenance.sources[0], *duty.provenance.sources, cat.provenance.sources[0])
     reviewed, outdated = _oldest(provs, today)

@@ -138,7 +138,7 @@ def _read(path: Path, root: Path, problems: list[Problem], broken: dict[str, set
 
 
 def _provenance(m: schema.Sourced) -> Provenance:
-    return Provenance(tuple(m.sources), m.reviewed, m.review_days)
+    return Provenance(tuple(m.sources), m.reviewed, m.review_days, m.evidence)
 
 
 def _norm(alias: str) -> str:
@@ -168,13 +168,26 @@ class _Checker:
     def add(self, doc: _Doc, reason: str) -> None:
         self.problems.append(Problem(doc.file, doc.label, reason))
 
-    def controls(self, doc: _Doc, ids: Iterable[str], where: str) -> None:
+    def controls(self, doc: _Doc, ids: Iterable[str], where: str, duties: tuple[str, ...] = (),
+                 service: str | None = None) -> None:
+        """Each control exists, is not retired, evidences one of `duties` (when given) and, when it names the
+        services it checks, is recommended only from one of them."""
         for cid in ids:
             if cid in self.retired:
                 use = ", ".join(self.retired[cid].replaced_by) or "no direct replacement"
                 self.add(doc, f"{where}: cites retired control {cid} (use instead: {use})")
-            elif cid not in self.ids["controls"] and cid not in self.broken.get("controls", ()):
-                self.add(doc, f"{where}: unknown control {cid}")
+            elif cid not in self.ids["controls"]:
+                if cid not in self.broken.get("controls", ()):
+                    self.add(doc, f"{where}: unknown control {cid}")
+            else:
+                c = self.ids["controls"][cid].model
+                known = [d for d in duties if d in self.ids["duties"]]  # an unknown duty is reported already
+                if known and not set(known) & set(c.evidences):
+                    what = " or ".join(f"'{d}'" for d in known)
+                    self.add(doc, f"{where}: control {cid} does not evidence duty {what} (it evidences: "
+                             f"{', '.join(c.evidences)})")
+                if service is not None and c.services and service not in c.services:
+                    self.add(doc, f"{where}: control {cid} checks {', '.join(c.services)}, not '{service}'")
 
     def ref(self, doc: _Doc, kind: str, ident: str | None, where: str) -> None:
         if ident is not None and ident not in self.ids[kind] and ident not in self.broken.get(kind, ()):
@@ -186,24 +199,32 @@ class _Checker:
         for doc in self.by_kind["categories"]:
             for sid in doc.model.examples:
                 self.ref(doc, "services", sid, "examples")
+        for doc in self.by_kind["controls"]:
+            for duty in doc.model.evidences:
+                self.ref(doc, "duties", duty, "evidences")
+            for sid in doc.model.services:
+                self.ref(doc, "services", sid, "services")
         for doc in self.by_kind["duties"]:
             d = doc.model
-            self.controls(doc, d.controls, "controls")
+            self.controls(doc, d.controls, "controls", (d.id,))
             for narrower in d.narrows_to:
                 self.ref(doc, "duties", narrower, "narrows_to")
             owners = {d.owner, *d.by_category.model_dump().values()}
-            if owners & {"customer", "shared"} and not d.controls:
-                self.add(doc, "controls: a duty with a customer side must recommend at least one control")
+            if owners & {"customer", "shared"} and not d.controls and not d.controls_exempt:
+                self.add(doc, "controls: a duty with a customer side must recommend at least one control "
+                         "(or say in controls_exempt why no Security Hub control checks it)")
+            if d.controls and d.controls_exempt:
+                self.add(doc, "controls_exempt: the duty recommends controls, so it is not exempt")
         claimed: dict[str, str] = {}
         weak: dict[str, str] = {}
         for doc in self.by_kind["services"]:
             s = doc.model
             self.ref(doc, "duties", s.primary_duty, "primary_duty")
-            self.controls(doc, s.controls, "controls")
+            self.controls(doc, s.controls, "controls", service=s.id)
             seen: set[str] = set()
             for i, o in enumerate(s.overrides):
                 self.ref(doc, "duties", o.duty, f"overrides[{i}].duty")
-                self.controls(doc, o.controls, f"overrides[{i}].controls")
+                self.controls(doc, o.controls, f"overrides[{i}].controls", (o.duty,), s.id)
                 if o.duty in seen:
                     self.add(doc, f"overrides[{i}]: duty '{o.duty}' overridden twice")
                 seen.add(o.duty)
@@ -222,7 +243,9 @@ class _Checker:
             self.ref(doc, "duties", sc.duty, "duty")
             for sid in sc.services:
                 self.ref(doc, "services", sid, "services")
-            self.controls(doc, sc.prevent, "prevent")
+            for duty in sc.prevent_duties:
+                self.ref(doc, "duties", duty, "prevent_duties")
+            self.controls(doc, sc.prevent, "prevent", (sc.duty, *sc.prevent_duties))
         for doc in self.by_kind["language"]:
             self.ref(doc, "duties", doc.model.general_duty, "general_duty")
         if len(self.by_kind["language"]) > 1:
@@ -242,7 +265,8 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         },
         duties={
             d.id: Duty(d.id, d.title, tuple(d.phrases), d.owner, d.by_category.model_dump(), d.aws_does,
-                       d.customer_does, tuple(d.controls), _provenance(d), tuple(d.narrows_to))
+                       d.customer_does, tuple(d.controls), _provenance(d), tuple(d.narrows_to),
+                       d.controls_exempt)
             for d in by_kind["duties"]
         },
         services={
@@ -259,10 +283,12 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         },
         scenarios={
             sc.id: Scenario(sc.id, sc.title, tuple(sc.phrases), tuple(sc.services), sc.duty, sc.owner,
-                            sc.aws_does, sc.customer_does, tuple(sc.now), tuple(sc.prevent), _provenance(sc))
+                            sc.aws_does, sc.customer_does, tuple(sc.now), tuple(sc.prevent), _provenance(sc),
+                            tuple(sc.prevent_duties))
             for sc in by_kind["scenarios"]
         },
-        controls={c.id: Control(c.id, c.title, c.service, tuple(c.cis)) for c in by_kind["controls"]},
+        controls={c.id: Control(c.id, c.title, c.service, tuple(c.cis), tuple(c.evidences), tuple(c.services))
+                  for c in by_kind["controls"]},
         retired_controls={r.id: tuple(r.replaced_by) for r in by_kind["retired_controls"]},
         language=Language(
             synonyms={k: tuple(v) for k, v in lang.synonyms.items()},

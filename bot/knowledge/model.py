@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 CATEGORIES = ("infrastructure", "container", "abstracted")
 # Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
@@ -20,6 +21,12 @@ class Provenance:
     sources: tuple[str, ...]
     reviewed: dt.date
     review_days: int
+    evidence: str | None = None  # what the cited section establishes, in our words
+
+    @property
+    def anchored(self) -> bool:
+        """Some source names the exact section (a URL with a #fragment)."""
+        return any("#" in url for url in self.sources)
 
     @property
     def due(self) -> dt.date:
@@ -35,6 +42,8 @@ class Control:
     title: str
     service: str
     cis: tuple[str, ...] = ()
+    evidences: tuple[str, ...] = ()  # the duties whose customer side it checks
+    services: tuple[str, ...] = ()  # the services whose resources it checks; empty: not limited
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class Duty:
     controls: tuple[str, ...]
     provenance: Provenance
     narrows_to: tuple[str, ...] = ()
+    controls_exempt: str | None = None  # why no control is recommended (none checks this duty)
 
     def owner_for(self, category: str) -> str:
         return self.by_category[category]
@@ -121,6 +131,7 @@ class Scenario:
     now: tuple[str, ...]
     prevent: tuple[str, ...]
     provenance: Provenance
+    prevent_duties: tuple[str, ...] = ()  # duties besides `duty` its prevention is about
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,23 @@ class KnowledgeBase:
             "scenarios": len(self.scenarios),
             "controls": len(self.controls),
         }
+
+    @cached_property
+    def _evidence_index(self) -> dict[str, tuple[tuple[str | None, str], ...]]:
+        index: dict[str, tuple[tuple[str | None, str], ...]] = {}
+        for c in self.controls.values():
+            services: tuple[str | None, ...] = c.services or (None,)
+            index[c.id] = tuple((sid, duty) for duty in c.evidences for sid in services)
+        return index
+
+    def evidenced_by(self, control_id: str) -> tuple[tuple[str | None, str], ...]:
+        """What a control checks, from its `evidences` declaration: (service id or None for any service,
+        duty id) pairs, in the order declared. Empty for an unknown or retired control."""
+        return self._evidence_index.get(control_id, ())
+
+    def controls_for(self, duty_id: str) -> tuple[str, ...]:
+        """Every known control that declares it evidences this duty (the reverse of `evidenced_by`)."""
+        return tuple(c.id for c in self.controls.values() if duty_id in c.evidences)
 
     def service_by_name(self, name: str) -> Service | None:
         key = " ".join(name.lower().split())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.knowledge.model import CATEGORIES, KnowledgeBase, Provenance
+from bot.knowledge.sources import per_page
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,21 @@ def _provenances(kb: KnowledgeBase) -> Iterator[tuple[str, str, Provenance]]:
         yield "scenario", sc.id, sc.provenance
 
 
+@dataclass(frozen=True)
+class Checkability:
+    """How many fact-bearing entries a reviewer can check without reading whole pages (issue 8 §2)."""
+
+    entries: int
+    without_evidence: tuple[str, ...]  # "duty guest-os-patching", "override rds/engine-patching", ...
+    without_anchor: tuple[str, ...]
+
+
+def checkability(kb: KnowledgeBase) -> Checkability:
+    rows = [(f"{kind} {ident}", p) for kind, ident, p in _provenances(kb) if kind != "category"]
+    return Checkability(len(rows), tuple(label for label, p in rows if not p.evidence),
+                        tuple(label for label, p in rows if not p.anchored))
+
+
 def due_for_review(kb: KnowledgeBase, today: dt.date) -> list[DueEntry]:
     return [DueEntry(kind, ident, p.reviewed, p.due) for kind, ident, p in _provenances(kb) if p.overdue(today)]
 
@@ -43,6 +59,7 @@ def coverage(kb: KnowledgeBase, today: dt.date) -> dict[str, Any]:
     cited |= {c for s in kb.services.values() for o in s.overrides.values() for c in o.controls}
     cited |= {c for sc in kb.scenarios.values() for c in sc.prevent}
     due = due_for_review(kb, today)
+    pages = per_page(kb)
     return {
         "version": kb.version,
         "services": len(kb.services),
@@ -52,6 +69,15 @@ def coverage(kb: KnowledgeBase, today: dt.date) -> dict[str, Any]:
         "scenarios": len(kb.scenarios),
         "controls_known": len(kb.controls),
         "controls_cited": len(cited),
+        "source_pages": len(pages),
+        # page (URL without anchor) → how many entries rest on it, most cited first: what one moved page breaks
+        "entries_per_source_page": pages,
+        # every duty's recommended controls (each evidences it, checked at load), or why none fits
+        "controls_per_duty": {
+            d.id: {"controls": list(d.controls), "exempt": d.controls_exempt} for d in kb.duties.values()
+        },
+        "checkable": (lambda c: {"entries": c.entries, "without_evidence": len(c.without_evidence),
+                                 "without_anchor": len(c.without_anchor)})(checkability(kb)),
         "due_for_review": [
             {"kind": d.kind, "id": d.id, "reviewed": d.reviewed.isoformat(), "due": d.due.isoformat()}
             for d in due

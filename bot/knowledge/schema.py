@@ -42,6 +42,9 @@ class Sourced(Strict):
     sources: list[Url] = Field(min_length=1)
     reviewed: dt.date
     review_days: int = Field(default=180, ge=1, le=3650)
+    # What the cited section (a source with its #anchor) establishes, in our own words, so a reviewer can
+    # check the claim without reading the whole page. Optional for now: `srm validate` counts entries without.
+    evidence: Text | None = None
 
     @field_validator("sources")
     @classmethod
@@ -74,6 +77,9 @@ class DutyDoc(Sourced):
     aws_does: Text
     customer_does: Text
     controls: list[ControlId] = Field(default_factory=list)
+    # Why a duty with a customer side recommends no control: no Security Hub control checks it. Every
+    # recommended control must evidence the duty (controls.yaml), so a wrong one is never a stand-in.
+    controls_exempt: Text | None = None
     # A broad duty ("patch management") that, asked about one service, means that service's own answer
     # for the first of these narrower duties it overrides ("who patches EKS?" → its worker-node patching).
     narrows_to: list[Slug] = Field(default_factory=list)
@@ -121,6 +127,9 @@ class ScenarioDoc(Sourced):
     customer_does: Text
     now: list[Text] = Field(min_length=1)
     prevent: list[ControlId] = Field(min_length=1)
+    # Duties besides `duty` that the prevention is about ("leaked access key" is an access-keys scenario,
+    # prevented also by threat detection): each `prevent` control must evidence `duty` or one of these.
+    prevent_duties: list[Slug] = Field(default_factory=list)
 
 
 class ControlDoc(Strict):
@@ -128,6 +137,12 @@ class ControlDoc(Strict):
     title: Text
     service: Text
     cis: list[Text] = Field(default_factory=list)
+    # The duties whose customer side this control checks: a duty, override or scenario may recommend the
+    # control only for one of these. Curated by hand; scripts/import_controls.py keeps them.
+    evidences: list[Slug] = Field(min_length=1)
+    # Optional: the services whose resources it checks (ids). When given, only these services' entries
+    # may recommend it; when absent, any service's may (KMS.4 fits RDS, S3 and DynamoDB keys alike).
+    services: list[Slug] = Field(default_factory=list)
 
 
 class RetiredControlDoc(Strict):

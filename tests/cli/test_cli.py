@@ -88,6 +88,15 @@ def test_service_card_and_report() -> None:
     assert data["services"] >= 60 and set(data["services_per_category"]) == {
         "infrastructure", "container", "abstracted"}
     assert run("service", "no such thing").returncode == 1
+    # issue 8 Proof: entries per source page and controls per duty
+    assert data["source_pages"] == len(data["entries_per_source_page"]) > 100
+    assert data["entries_per_source_page"]["https://aws.amazon.com/compliance/shared-responsibility-model/"] > 10
+    assert data["controls_per_duty"]["guest-os-patching"]["controls"][:2] == ["SSM.1", "SSM.2"]
+    assert data["controls_per_duty"]["staff-training"] == {"controls": [], "exempt": data["controls_per_duty"][
+        "staff-training"]["exempt"]} and data["controls_per_duty"]["staff-training"]["exempt"]
+    text = run("report", "--top", "3").stdout
+    assert "entries per source page, most cited:" in text and "controls per duty:" in text
+    assert "    container-images                2  ECR.1, Inspector.2" in text
 
 
 def test_overdue_entries_warn_in_validate_and_show_in_report(tmp_path: Path) -> None:

@@ -141,6 +141,10 @@ def test_no_alias_is_claimed_twice(kb: KnowledgeBase) -> None:
 def test_every_customer_side_answer_recommends_a_live_control(kb: KnowledgeBase) -> None:
     for duty in kb.duties.values():
         if {duty.owner, *duty.by_category.values()} & {"customer", "shared"}:
-            assert duty.controls, duty.id
+            assert duty.controls or duty.controls_exempt, duty.id
+        assert all(duty.id in kb.controls[c].evidences for c in duty.controls), duty.id
+    # exemptions stay the exception: a control that fits is always preferred to "none checks this"
+    assert len([d for d in kb.duties.values() if d.controls_exempt]) <= 6
     for sc in kb.scenarios.values():
         assert sc.prevent and not set(sc.prevent) & set(kb.retired_controls), sc.id
+        assert all({sc.duty, *sc.prevent_duties} & set(kb.controls[c].evidences) for c in sc.prevent), sc.id

@@ -108,7 +108,7 @@ def test_customer_duty_needs_a_control(kbdir: Path) -> None:
 
 def test_duplicate_id_across_files(kbdir: Path) -> None:
     (kbdir / "more.yaml").write_text(
-        "controls:\n  - {id: RDS.13, title: again, service: Amazon RDS}\n")
+        "controls:\n  - {id: RDS.13, title: again, service: Amazon RDS, evidences: [guest-os-patching]}\n")
     [msg] = problems(kbdir)
     assert "control 'RDS.13'" in msg and "duplicate" in msg
 
@@ -127,3 +127,94 @@ def test_missing_directory(tmp_path: Path) -> None:
 def test_shipped_knowledge_base_is_valid(kb) -> None:
     counts = kb.counts()
     assert counts["services"] >= 60 and counts["duties"] >= 40
+
+
+# --- controls declare the duties they evidence (issue 8 §2) -------------------------------------------------
+
+def test_a_control_linked_to_a_duty_it_does_not_evidence_is_rejected(kbdir: Path) -> None:
+    edit(kbdir, "    controls: [SSM.2]\n", "    controls: [SSM.2, S3.1]\n")
+    [msg] = problems(kbdir)
+    assert msg == ("kb/kb.yaml: duty 'guest-os-patching': controls: control S3.1 does not evidence duty "
+                   "'guest-os-patching' (it evidences: resource-policies)")
+
+
+def test_an_override_may_recommend_only_controls_evidencing_its_duty(kbdir: Path) -> None:
+    edit(kbdir, "controls: [RDS.13]", "controls: [RDS.13, S3.1]")
+    [msg] = problems(kbdir)
+    assert "service 'rds'" in msg and "overrides[0].controls: control S3.1 does not evidence duty" in msg
+
+
+def test_a_control_naming_its_services_is_recommended_only_from_them(kbdir: Path) -> None:
+    edit(kbdir, "service: Amazon RDS, evidences: [guest-os-patching]}",
+         "service: Amazon RDS, evidences: [guest-os-patching], services: [ec2]}")
+    [msg] = problems(kbdir)
+    assert msg == "kb/kb.yaml: service 'rds': overrides[0].controls: control RDS.13 checks ec2, not 'rds'"
+
+
+def test_a_scenario_control_must_evidence_its_duty_or_a_prevent_duty(kbdir: Path) -> None:
+    edit(kbdir, "prevent: [S3.1]", "prevent: [S3.1, SSM.2]")
+    [msg] = problems(kbdir)
+    assert "scenario 'public-bucket'" in msg and "control SSM.2 does not evidence duty 'resource-policies'" in msg
+    edit(kbdir, "prevent: [S3.1, SSM.2]", "prevent: [S3.1, SSM.2]\n    prevent_duties: [guest-os-patching]")
+    assert load(kbdir).scenarios["public-bucket"].prevent_duties == ("guest-os-patching",)
+
+
+def test_a_control_must_evidence_known_duties(kbdir: Path) -> None:
+    edit(kbdir, "evidences: [resource-policies]", "evidences: [resource-policies, bucket-hygiene]")
+    [msg] = problems(kbdir)
+    assert msg == "kb/kb.yaml: control 'S3.1': evidences: unknown duty 'bucket-hygiene'"
+
+
+def test_a_control_without_evidences_is_rejected(kbdir: Path) -> None:
+    edit(kbdir, ", evidences: [resource-policies]}", "}")
+    msgs = problems(kbdir)
+    assert "kb/kb.yaml: control 'S3.1': missing evidences" in msgs
+
+
+def test_a_customer_duty_without_a_fitting_control_says_why(kbdir: Path) -> None:
+    edit(kbdir, "    controls: [SSM.2]\n", "    controls_exempt: No Security Hub control checks this.\n")
+    assert load(kbdir).duties["guest-os-patching"].controls_exempt == "No Security Hub control checks this."
+    edit(kbdir, "    controls_exempt: No Security Hub control checks this.\n",
+         "    controls: [SSM.2]\n    controls_exempt: No Security Hub control checks this.\n")
+    [msg] = problems(kbdir)
+    assert "controls_exempt: the duty recommends controls" in msg
+
+
+def test_the_reverse_index_comes_from_the_declarations(kbdir: Path) -> None:
+    kb = load(kbdir)
+    assert kb.evidenced_by("SSM.2") == (("ec2", "guest-os-patching"),)
+    assert kb.evidenced_by("S3.1") == ((None, "resource-policies"),)
+    assert kb.evidenced_by("S3.4") == () and kb.evidenced_by("EC2.999") == ()
+    assert kb.controls_for("guest-os-patching") == ("SSM.2", "RDS.13")
+
+
+def test_the_shipped_controls_fit_the_audited_links(kb) -> None:
+    """Issue 8 §1: links the review found that check something else are gone, and cannot come back."""
+    assert not {"ECS.4", "ECS.5", "ECS.20"} & set(kb.duties["container-images"].controls)
+    assert "Backup.1" not in kb.duties["disaster-recovery"].controls
+    assert "ELB.1" not in kb.services["ec2"].overrides["certificate-management"].controls
+    assert "RDS.13" not in kb.services["rds-custom-oracle"].overrides["guest-os-patching"].controls
+    assert "SSM.2" not in kb.services["sagemaker-notebooks"].overrides["guest-os-patching"].controls
+    assert "EKS.2" not in kb.scenarios["eks-endpoint-public"].prevent
+    assert "container-images" not in kb.controls["ECS.4"].evidences
+    assert "disaster-recovery" not in kb.controls["Backup.1"].evidences
+    assert "sagemaker-notebooks" not in kb.controls["SSM.2"].services
+    assert kb.evidenced_by("EC2.8")[0] == (None, "instance-management")
+    assert kb.evidenced_by("RDS.13")[0] == (None, "engine-patching")
+    assert ("kms", "key-management") not in kb.evidenced_by("KMS.4") and (None, "key-management") in \
+        kb.evidenced_by("KMS.4")
+
+
+def test_an_evidence_line_is_optional_and_counted(kbdir: Path) -> None:
+    from bot.knowledge.review import checkability
+
+    before = checkability(load(kbdir))
+    assert before.entries == 8 and len(before.without_evidence) == 8 and len(before.without_anchor) == 8
+    edit(kbdir, 'sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html"]',
+         'sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html'
+         '#Mandatory_OS_Updates"]\n        evidence: RDS applies required OS updates in the maintenance window.')
+    kb = load(kbdir)
+    assert kb.services["rds"].overrides["guest-os-patching"].provenance.evidence.startswith("RDS applies")
+    after = checkability(kb)
+    assert "override rds/guest-os-patching" not in after.without_evidence + after.without_anchor
+    assert len(after.without_evidence) == len(after.without_anchor) == 7
