@@ -17,6 +17,7 @@ from bot.engine import EXAMPLES, Engine
 from bot.render import blocks as bk
 from bot.slack import listeners
 from bot.slack.delivery import Deliverer, Timing
+from bot.slack.learning import Loop
 from bot.slack.listeners.replies import plan
 from bot.slack.work import AnswerPool, Work
 from bot.store import Store, open_store
@@ -47,10 +48,12 @@ def build_work(settings: Settings, engine: Engine, store: Store | None = None) -
     timing = Timing(call_timeout=settings.call_timeout, deadline=settings.delivery_deadline)
     home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone; built once
     store = store or build_store(settings)
+    loop = Loop(store, settings.privacy, settings.escalation_channel, settings.admins, settings.bot_token,
+                settings.api_base_url, settings.call_timeout)
     return Work(store=store.claims,
                 pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
                 deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),
-                plan=lambda job: plan(engine, home, job), deadline=settings.delivery_deadline)
+                plan=lambda job: plan(engine, home, job, loop), deadline=settings.delivery_deadline)
 
 
 def build_app(settings: Settings, work: Work, *, client: WebClient | None = None, verify_token: bool = False) -> App:

@@ -27,7 +27,7 @@ MAX_FORM_FIELDS = 100
 MAX_CLOCK_SKEW = 300  # Slack's rule: reject requests more than five minutes old (or ahead)
 HANDLED_EVENTS = {"app_mention": ("channel", "ts"), "message": ("channel",), "app_home_opened": ("user",)}
 HANDLED_COMMANDS = {"/srm"}
-HANDLED_INTERACTIONS = {"block_actions"}
+HANDLED_INTERACTIONS = {"block_actions", "view_submission"}
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 
@@ -139,6 +139,26 @@ class BlockActions(Common):
     container: Container | None = None
 
 
+class ViewState(_Model):
+    values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+
+class SubmittedView(_Model):
+    id: str
+    type: str  # Bolt reads it (workflow steps) before any listener runs
+    callback_id: str
+    team_id: str | None = None
+    private_metadata: str = ""
+    state: ViewState = Field(default_factory=ViewState)
+
+
+class ViewSubmission(Common):
+    type: Literal["view_submission"]
+    user: Who
+    view: SubmittedView  # type: ignore[assignment]
+    response_urls: list[dict[str, Any]] = Field(default_factory=list)  # Bolt reads the first one
+
+
 class Command(_Model):
     command: str
     text: str = ""
@@ -232,8 +252,8 @@ def _interaction(data: object) -> Verdict:
         return Verdict(400, "payload is not an object")
     if not isinstance(data.get("type"), str) or data["type"] not in HANDLED_INTERACTIONS:
         return Verdict(200, "ignored interaction type")
-    BlockActions.model_validate(data)
-    return Verdict(PASS, "block_actions")
+    (BlockActions if data["type"] == "block_actions" else ViewSubmission).model_validate(data)
+    return Verdict(PASS, data["type"])
 
 
 def _command(fields: dict[str, str]) -> Verdict:

@@ -59,3 +59,17 @@ def click(action_id: str, value: str, response_url: str | None, *, ephemeral: bo
     else:
         body["response_url"] = response_url
     return body
+
+
+def correction_submission(metadata: dict[str, Any], wrong: str | None, owner: str | None = None,
+                          source: str | None = None) -> dict[str, Any]:
+    """The "Suggest a correction" modal, submitted: state.values keyed by block id, then action id."""
+    body = copy.deepcopy(load("view_submission"))
+    body["view"]["id"] = f"V{uuid.uuid4().hex[:10].upper()}"
+    body["view"]["private_metadata"] = json.dumps(metadata)
+    values: dict[str, Any] = {"wrong": {"wrong": {"type": "plain_text_input", "value": wrong}},
+                              "owner": {"owner": {"type": "static_select", "selected_option":
+                                                  {"value": owner} if owner else None}},
+                              "source": {"source": {"type": "url_text_input", "value": source}}}
+    body["view"]["state"]["values"] = values
+    return body

@@ -71,8 +71,10 @@ def mutations(fake: FakeSlack) -> list[Case]:
     click = payloads.click("share_answer", "who patches rds", fake.response_url("fuzz-click"))
     slash = payloads.slash("who patches rds", fake.response_url("fuzz-cmd"))
     home = payloads.home_opened()
+    submission = payloads.correction_submission({"a": "a1", "q": "who patches rds", "c": "C1"}, "wrong",
+                                                "aws", "https://docs.aws.amazon.com/x")
     cases = [*_mutations("mention", mention, event_body), *_mutations("home", home, event_body),
-             *_mutations("click", click, action_body)]
+             *_mutations("click", click, action_body), *_mutations("submission", submission, action_body)]
     for key in slash:  # form fields are always strings: remove each, empty it, make it huge or hostile
         for i, value in enumerate([None, "", "x" * 5000, "<!channel> \u0000 \udcff".encode(errors="replace").decode()]):
             fields = {k: v for k, v in slash.items() if k != key or value is not None}
