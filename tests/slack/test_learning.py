@@ -209,6 +209,8 @@ def test_with_the_database_down_every_question_is_still_answered(fake: FakeSlack
         proc.post_signed(event_body(body))
         fake.wait_for("/api/chat.postMessage", where=lambda c: c.body.get("thread_ts") == body["event"]["ts"])
         assert proc.get("/healthz").status == 200
+        ready = proc.get("/readyz")
+        assert ready.status == 503 and json.loads(ready.body)["database"] == "unreachable"
     finally:
         log = proc.stop()
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
