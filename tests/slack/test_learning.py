@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -203,8 +204,9 @@ def test_no_question_text_is_kept_when_questions_are_off(fake: FakeSlack, tmp_pa
 def test_with_the_database_down_every_question_is_still_answered(fake: FakeSlack) -> None:
     proc = start(fake, "postgresql://srm@127.0.0.1:1/srm", WEB_CONCURRENCY="1")
     try:
-        for i in range(5):
-            ask(proc, fake, "who patches rds", f"down-{i}")
+        with ThreadPoolExecutor(10) as pool:  # a small load run: 30 commands, 10 at a time
+            calls = list(pool.map(lambda i: ask(proc, fake, "who patches rds", f"down-{i}"), range(30)))
+        assert all("AWS" in c.body["text"] for c in calls)
         body = payloads.mention("who patches the guest os on ec2")
         proc.post_signed(event_body(body))
         fake.wait_for("/api/chat.postMessage", where=lambda c: c.body.get("thread_ts") == body["event"]["ts"])

@@ -86,6 +86,14 @@ def test_prune_removes_what_is_past_retention(store: Store) -> None:
     assert store.get_context("T", "C", "2.2", now=now) == {"duty": "backups"}
 
 
+def test_a_long_running_process_prunes_hourly(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.record_answer(AnswerRecord("dm", True, id="old", at=time.time() - 91 * DAY))
+    assert [r["id"] for r in store.rows(answers, 0)] == ["old"]  # within the hour: kept until the next prune
+    monkeypatch.setattr(store, "_pruned_at", time.monotonic() - 3601)
+    store.record_answer(AnswerRecord("dm", True, id="new"))
+    assert [r["id"] for r in store.rows(answers, 0)] == ["new"]
+
+
 def test_thread_context_expires_after_a_day_and_quiz_progress_is_per_user(store: Store) -> None:
     store.put_context("T", "C", "1.1", {"service": "rds"}, now=1000.0)
     store.put_context("T", "C", "1.1", {"service": "eks"}, now=1001.0)
