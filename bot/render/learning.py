@@ -22,8 +22,13 @@ OWNERS = (("aws", "AWS"), ("customer", "You (the customer)"), ("shared", "Shared
 WRONG, OWNER, SOURCE = "wrong", "owner", "source"  # block ids of the modal's inputs
 
 
-def escalation_value(answer_id: str | None, question: str) -> str:
-    return json.dumps({"a": answer_id, "q": question[:QUESTION_CHARS]}, ensure_ascii=False)
+def escalation_value(answer_id: str | None, question: str, context: dict[str, str] | None = None) -> str:
+    """The answer, its question and (as "x") what it was about, so a follow-up ("what about lambda?") is
+    asked again in the context it was answered in."""
+    data: dict[str, Any] = {"a": answer_id, "q": question[:QUESTION_CHARS]}
+    if context:
+        data["x"] = context
+    return json.dumps(data, ensure_ascii=False)
 
 
 def read_value(value: object) -> dict[str, Any]:
@@ -52,8 +57,8 @@ def _tagged(element: dict[str, Any], answer_id: str) -> dict[str, Any]:
                                            ensure_ascii=False)[:2000]}
 
 
-def escalation_actions(answer_id: str | None, question: str) -> Block:
-    value = escalation_value(answer_id, question)
+def escalation_actions(answer_id: str | None, question: str, context: dict[str, str] | None = None) -> Block:
+    value = escalation_value(answer_id, question, context)
     return {"type": "actions", "block_id": "srm_escalation", "elements": [
         button("🙋 Ask the security team", ASK_TEAM, value),
         button("✏️ Suggest a correction", CORRECT, value)]}

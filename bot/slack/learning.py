@@ -86,7 +86,8 @@ class Loop:
             self.store.record_feedback(_s(value.get("a")), helpful, key=job.key, about=about)
         if not job.response_url:
             return []
-        escalation = (lr.escalation_actions(_s(value.get("a")), _s(value.get("q")) or "")
+        context = {k: v for k in ("duty", "service", "scenario") if (v := _s(value.get(k)))}
+        escalation = (lr.escalation_actions(_s(value.get("a")), _s(value.get("q")) or "", context)
                       if self.escalation_channel else None)
         return [Send(RESPONSE_URL, {"response_type": "ephemeral", "replace_original": False,
                                     **lr.feedback_reply(helpful, escalation)}, url=job.response_url)]

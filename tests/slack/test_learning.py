@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from slack_sdk.models.views import View
 
 from bot.cli import main
-from bot.store.schema import metadata
+from bot.store.schema import answers, metadata
 from tests.slack import payloads
 from tests.slack.fake_slack import Call, FakeSlack
 from tests.slack.server import WebProcess
@@ -95,7 +95,9 @@ def test_a_thumbs_down_with_a_correction_is_listed_with_its_comment(web: WebProc
     web.post_signed(action_body(payloads.click("feedback_unhelpful", value, fake.response_url("down"))))
     [thanks] = fake.wait_for("/response/down")
     offered = buttons(thanks.body["blocks"])
-    assert json.loads(offered["correct_answer"]) == {"a": answer_id, "q": "who patches rds"}
+    escalation = json.loads(offered["correct_answer"])
+    assert escalation["a"] == answer_id and escalation["q"] == "who patches rds"
+    assert escalation["x"]["service"] == "rds"  # what the answer was about, for asking it again
 
     click = payloads.click("correct_answer", offered["correct_answer"], fake.response_url("fix"))
     web.post_signed(action_body(click))
@@ -218,3 +220,46 @@ def test_with_the_database_down_every_question_is_still_answered(fake: FakeSlack
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     down = [x for x in lines if x["msg"] == "store unavailable; answering without it"]
     assert len(down) == 1 and "Traceback" not in log, log[-3000:]
+
+
+def test_a_dm_follow_up_is_recorded_and_its_thumbs_down_reaches_a_human(web: WebProcess, fake: FakeSlack,
+                                                                        db: str) -> None:
+    """Both features at once: the follow-up's context (bot.slack.state) and the learning loop's records,
+    feedback and escalation (bot.slack.learning) on one DM conversation."""
+    channel = "D0FOLLOW01"
+    for n, text in enumerate(("who patches the os on ec2", "what about lambda?"), 1):
+        web.post_signed(event_body(payloads.direct_message(text, channel=channel, ts=f"1764100000.00000{n}")))
+        fake.wait_for("/api/chat.postMessage", n, where=lambda c: c.body.get("channel") == channel)
+    first, second = fake.received("/api/chat.postMessage", lambda c: c.body.get("channel") == channel)
+    assert "Amazon EC2" in first.body["text"] and "AWS Lambda" in second.body["text"]
+
+    engine = sa.create_engine(db)
+
+    def recorded() -> list[dict]:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(answers).where(answers.c.channel == channel)).mappings().all()
+        return sorted((dict(r) for r in rows), key=lambda r: r["at"])
+
+    try:
+        wait_until(lambda: len(recorded()) == 2)
+        rows = recorded()
+    finally:
+        engine.dispose()
+    assert [(r["surface"], r["service"], r["answered"]) for r in rows] == [("dm", "ec2", True),
+                                                                           ("dm", "lambda", True)]
+    assert rows[0]["duty"] and rows[1]["duty"] == rows[0]["duty"]  # the follow-up kept the duty
+    assert rows[1]["question"] == "what about lambda?"
+
+    value = buttons(second.body["blocks"])["feedback_unhelpful"]
+    assert json.loads(value)["a"] == rows[1]["id"]  # the 👎 is recorded against the follow-up's answer
+    web.post_signed(action_body(payloads.click("feedback_unhelpful", value, fake.response_url("dm-down"))))
+    [thanks] = fake.wait_for("/response/dm-down")
+    offered = buttons(thanks.body["blocks"])
+    assert {"ask_security_team", "correct_answer"} <= set(offered)
+
+    click = payloads.click("ask_security_team", offered["ask_security_team"], fake.response_url("dm-asked"))
+    web.post_signed(action_body(click))
+    [post] = fake.wait_for("/api/chat.postMessage", where=lambda c: c.body.get("channel") == ESCALATE
+                           and "what about lambda?" in c.body["text"])
+    shown = json.dumps(rendered_text(post.body["blocks"]))
+    assert "srm answered" in shown and "Lambda" in shown  # asked again about what it was answered about

@@ -173,8 +173,9 @@ def plan(engine: Engine, home: dict[str, Any], job: Job, surfaces: Surfaces | No
         return loop.correction_form(job)
     if job.kind == "correction":
         return loop.correction(job)
-    if job.kind == "escalate":
-        return loop.escalate(job, engine.ask(lr.read_value(job.text).get("q") or ""))
+    if job.kind == "escalate":  # asked again in the context the answer had, so a follow-up reads as answered
+        value = lr.read_value(job.text)
+        return loop.escalate(job, engine.ask(_str(value.get("q")), Context.from_dict(value.get("x"))))
     if job.kind in ("quiz", "quiz_answer"):
         payload = start_quiz(engine, job, state) if job.kind == "quiz" else answer_quiz(engine, job, state)
         if job.response_url:  # a button on a quiz message: the message moves on to the next question
