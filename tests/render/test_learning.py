@@ -45,3 +45,10 @@ def test_after_a_thumbs_down_the_way_to_a_human() -> None:
     assert reply["blocks"][-1] == actions and lr.feedback_reply(True, actions) == {
         "text": "Thanks — your feedback was recorded."}
     assert lr.read_value("not json") == {} and lr.read_value("[1]") == {}
+
+
+def test_the_escalation_value_carries_what_the_answer_was_about() -> None:
+    assert json.loads(lr.escalation_value("a1", "who patches rds")) == {"a": "a1", "q": "who patches rds"}
+    about = {"duty": "guest-os-patching", "service": "lambda"}
+    value = lr.escalation_actions("a1", "what about lambda?", about)["elements"][0]["value"]
+    assert json.loads(value) == {"a": "a1", "q": "what about lambda?", "x": about}
