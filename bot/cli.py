@@ -233,6 +233,51 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from bot.engine.answer import SURE
+    from bot.render import gaps as render
+    from bot.store.gaps import gaps, parse_since
+    from bot.store.health import DOWN
+
+    try:
+        seconds = parse_since(args.since)
+    except ValueError as exc:
+        print(f"srm: {exc}", file=sys.stderr)
+        return 2
+    try:
+        store = _store(args, migrate=False)
+        store.migrate()
+        report = gaps(store, seconds, below=SURE)
+    except DOWN as exc:
+        print(f"srm: cannot read the database: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}",
+              file=sys.stderr)
+        return 1
+    print(render.to_json(report) if args.json else render.markdown(report), end="" if not args.json else "\n")
+    return _post_digest(args.post, render.digest(report)) if args.post else 0
+
+
+def _post_digest(channel: str, message: dict) -> int:
+    """chat.postMessage with the bot token, retried like any answer, through the ping filter."""
+    import os
+    import time
+
+    from bot.config import SLACK_API_DEFAULT
+    from bot.slack.delivery import Deliverer, Send
+
+    token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
+    if not token:
+        print("srm: SLACK_BOT_TOKEN is not set; it is required to post the report (see README).", file=sys.stderr)
+        return 2
+    base = os.environ.get("SLACK_API_BASE_URL", "").strip() or SLACK_API_DEFAULT
+    deliverer = Deliverer(token, base if base.endswith("/") else base + "/")
+    ok = deliverer.send(Send("chat.postMessage", {"channel": channel, **message}), time.monotonic() + 15, "gaps")
+    if not ok:
+        print(f"srm: could not post the report to {channel} (see the log line above)", file=sys.stderr)
+        return 1
+    print(f"posted to {channel}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="srm", description="Who is responsible for a security task on AWS?")
     p.add_argument("--knowledge", metavar="DIR", help="knowledge directory (default: $SRM_KNOWLEDGE_DIR "
@@ -278,6 +323,12 @@ def parser() -> argparse.ArgumentParser:
                      help="fetch URLs starting with FROM from TO instead (a mirror or a local test server); "
                      "reports still name the cited URL. Repeatable")
     src.set_defaults(func=cmd_sources)
+    gp = sub.add_parser("gaps", help="what to add to the knowledge base next, from what people asked")
+    gp.add_argument("--since", default="7d", help="how far back: 24h, 7d, 4w (default 7d)")
+    gp.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    gp.add_argument("--post", metavar="CHANNEL", help="also post a digest to this Slack channel (id)")
+    gp.add_argument("--database", metavar="URL", help="default: $SRM_DATABASE_URL or the SQLite file")
+    gp.set_defaults(func=cmd_gaps)
     return p
 
 

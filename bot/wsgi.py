@@ -2,8 +2,10 @@
 
 POST /slack/events goes through the guard (bot.slack.guard: size, signature, shape) and then Bolt; events,
 slash commands and interactivity are acked at once and answered by the answer pool (bot.slack.work).
-GET /healthz reports status and the knowledge base's version and counts. gunicorn's hooks call `start`
-in each worker (the sweeper) and `stop` when the worker exits (drain in-flight answers).
+GET /healthz reports status and the knowledge base's version and counts; GET /readyz says whether the
+database answers (503 when it does not: answers still go out, but nothing is recorded or shared).
+gunicorn's hooks call `start` in each worker (the sweeper) and `stop` when the worker exits (drain
+in-flight answers).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot import logs
 from bot.engine import Engine
-from bot.slack.app import build_app_verified, build_work
+from bot.slack.app import build_app_verified, build_store, build_work
 from bot.slack.guard import protect, reply
 from bot.slack.work import Work
 from bot.startup import prepare
+from bot.store import Store
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -45,18 +48,30 @@ def bolt_dispatch(app: App) -> Callable[[str, dict[str, Any]], tuple[int, dict[s
 class Server:
     """The WSGI app gunicorn serves, with the background work each worker runs."""
 
-    def __init__(self, slack: WSGIApp, engine: Engine, work: Work, drain_seconds: float):
+    def __init__(self, slack: WSGIApp, engine: Engine, work: Work, drain_seconds: float,
+                 store: Store | None = None):
         self.slack = slack
         self.work = work
         self.drain_seconds = drain_seconds
         self.health = health_body(engine)
+        self.store = store
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
+        path = environ.get("PATH_INFO")
+        if path in ("/healthz", "/readyz"):
             if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
                 return reply(start_response, 405, headers={"Allow": "GET"})
+            if path == "/readyz":
+                return self.ready(start_response)
             return reply(start_response, 200, self.health, {"Content-Type": "application/json"})
         return self.slack(environ, start_response)
+
+    def ready(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The knowledge base is loaded (it is, or this process would not exist) and the database answers."""
+        ok = self.store is None or self.store.ping()
+        body = json.dumps({"status": "ready" if ok else "not ready", "knowledge": "ok",
+                           "database": "ok" if ok else "unreachable"}).encode()
+        return reply(start_response, 200 if ok else 503, body, {"Content-Type": "application/json"})
 
     def start(self) -> None:
         self.work.start_background()
@@ -68,7 +83,8 @@ class Server:
 def create() -> Server:
     logs.setup()
     settings, engine = prepare("http")
-    work = build_work(settings, engine)
+    store = build_store(settings)
+    work = build_work(settings, engine, store)
     app = build_app_verified(settings, work)
     drain = settings.delivery_deadline + settings.call_timeout  # the longest one answer can take
-    return Server(protect(bolt_dispatch(app), settings.signing_secret or ""), engine, work, drain)
+    return Server(protect(bolt_dispatch(app), settings.signing_secret or ""), engine, work, drain, store)

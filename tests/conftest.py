@@ -10,6 +10,7 @@ import pytest
 from bot.engine import Engine
 from bot.knowledge.loader import load
 from bot.knowledge.model import KnowledgeBase
+from tests.pg import postgres  # noqa: F401 (the throwaway PostgreSQL server fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -18,6 +18,7 @@ from bot.engine import EXAMPLES, Engine
 from bot.render import blocks as bk
 from bot.slack import listeners
 from bot.slack.delivery import Deliverer, Timing
+from bot.slack.learning import Loop
 from bot.slack.listeners.replies import plan
 from bot.slack.state import Surfaces
 from bot.slack.work import AnswerPool, Work
@@ -46,15 +47,18 @@ def build_store(settings: Settings) -> Store:
 
 def build_work(settings: Settings, engine: Engine, store: Store | None = None) -> Work:
     """Claims, the answer pool and delivery: everything between the ack and the answer. The same database
-    keeps each thread's context for follow-ups and each user's quiz progress (bot.slack.state)."""
+    keeps each thread's context for follow-ups and each user's quiz progress (bot.slack.state), and records
+    every answer and feedback click for `srm gaps` (bot.slack.learning)."""
     timing = Timing(call_timeout=settings.call_timeout, deadline=settings.delivery_deadline)
     home = bk.home_view(engine.kb, EXAMPLES)  # the same for everyone (plus each user's quiz progress); built once
     store = store or build_store(settings)
     state = Surfaces(store)
+    loop = Loop(store, settings.privacy, settings.escalation_channel, settings.admins, settings.bot_token,
+                settings.api_base_url, settings.call_timeout)
     return Work(store=store.claims,
                 pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
                 deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),
-                plan=lambda job: plan(engine, home, job, state), deadline=settings.delivery_deadline)
+                plan=lambda job: plan(engine, home, job, state, loop), deadline=settings.delivery_deadline)
 
 
 class _SameToken(logging.Filter):

@@ -27,7 +27,7 @@ MAX_FORM_FIELDS = 100
 MAX_CLOCK_SKEW = 300  # Slack's rule: reject requests more than five minutes old (or ahead)
 HANDLED_EVENTS = {"app_mention": ("channel", "ts"), "message": ("channel",), "app_home_opened": ("user",)}
 HANDLED_COMMANDS = {"/srm"}
-HANDLED_INTERACTIONS = {"block_actions", "message_action"}
+HANDLED_INTERACTIONS = {"block_actions", "message_action", "view_submission"}
 HANDLED_SHORTCUTS = {"who_owns_this"}  # message shortcuts' callback_id (manifest.yaml)
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
@@ -152,6 +152,28 @@ class MessageAction(Common):
     message_ts: str | None = None
 
 
+class ViewState(_Model):
+    values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+
+class SubmittedView(_Model):
+    id: str
+    type: str  # Bolt reads it (workflow steps) before any listener runs
+    callback_id: str
+    team_id: str | None = None
+    private_metadata: str = ""
+    state: ViewState = Field(default_factory=ViewState)
+
+
+class ViewSubmission(Common):
+    """A submitted modal ("Suggest a correction"): its inputs' state and what the button put in its metadata."""
+
+    type: Literal["view_submission"]
+    user: Who
+    view: SubmittedView  # type: ignore[assignment]
+    response_urls: list[dict[str, Any]] = Field(default_factory=list)  # Bolt reads the first one
+
+
 class Command(_Model):
     command: str
     text: str = ""
@@ -249,9 +271,9 @@ def _interaction(data: object) -> Verdict:
         if isinstance(data.get("callback_id"), str) and data["callback_id"] not in HANDLED_SHORTCUTS:
             return Verdict(200, "ignored shortcut")
         MessageAction.model_validate(data)
-        return Verdict(PASS, "message_action")
-    BlockActions.model_validate(data)
-    return Verdict(PASS, "block_actions")
+    else:
+        (BlockActions if data["type"] == "block_actions" else ViewSubmission).model_validate(data)
+    return Verdict(PASS, data["type"])
 
 
 def _command(fields: dict[str, str]) -> Verdict:

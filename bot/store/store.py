@@ -30,6 +30,7 @@ log = logging.getLogger("srm.store")
 
 CONTEXT_SECONDS = 24 * 3600  # a thread's context is forgotten after a day
 DAY = 24 * 3600
+PRUNE_EVERY = 3600.0  # a long-running process enforces the retention hourly, not only at start
 
 
 class Store:
@@ -45,6 +46,7 @@ class Store:
         self._write_lock = threading.Lock()
         self._migrated = False
         self._salt: str | None = None
+        self._pruned_at = time.monotonic()  # the start prunes (bot.slack.app.build_store); then hourly
         self.claims = SqlClaims(self._db, self.health, self._writing, lease=lease)
         if migrate:
             self.health.run("migrate", self.migrate, None)
@@ -140,6 +142,13 @@ class Store:
             return self._write(self._insert(table).values(**salted).on_conflict_do_nothing())
 
         self.health.run(what, write, 0, record=True)
+        self._prune_now_and_then()
+
+    def _prune_now_and_then(self) -> None:
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = time.monotonic()
+        self.health.run("prune", lambda: self.prune(self.privacy.retention_days), 0)
 
     def record_answer(self, record: AnswerRecord) -> str:
         """Returns the answer's id (carried by its feedback buttons), recorded or not."""

@@ -164,8 +164,12 @@ class FakeSlack:
         if method == "chat.postMessage":
             return 200, {}, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
                              "message": {"text": body.get("text", "")}}
-        if method == "views.publish":
+        if method in ("views.publish", "views.open"):
             return 200, {}, {"ok": True, "view": {"id": "V1"}}
+        if method == "chat.getPermalink":
+            return 200, {}, {"ok": True, "channel": body.get("channel"),
+                             "permalink": f"https://test.slack.com/archives/{body.get('channel')}/"
+                                          f"p{str(body.get('message_ts', '')).replace('.', '')}"}
         return 200, {}, {"ok": True}
 
     def received(self, path: str, where: Callable[[Call], bool] | None = None) -> list[Call]:

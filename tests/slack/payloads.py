@@ -86,3 +86,17 @@ def messages_tab(channel: str = "D0442US94JD") -> dict[str, Any]:
     body["event_id"] = f"Ev{uuid.uuid4().hex[:10]}"
     body["event"]["channel"] = channel
     return body
+
+
+def correction_submission(metadata: dict[str, Any], wrong: str | None, owner: str | None = None,
+                          source: str | None = None) -> dict[str, Any]:
+    """The "Suggest a correction" modal, submitted: state.values keyed by block id, then action id."""
+    body = copy.deepcopy(load("view_submission"))
+    body["view"]["id"] = f"V{uuid.uuid4().hex[:10].upper()}"
+    body["view"]["private_metadata"] = json.dumps(metadata)
+    values: dict[str, Any] = {"wrong": {"wrong": {"type": "plain_text_input", "value": wrong}},
+                              "owner": {"owner": {"type": "static_select", "selected_option":
+                                                  {"value": owner} if owner else None}},
+                              "source": {"source": {"type": "url_text_input", "value": source}}}
+    body["view"]["state"]["values"] = values
+    return body

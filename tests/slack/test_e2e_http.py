@@ -67,6 +67,12 @@ def test_healthz_reports_knowledge(web: WebProcess) -> None:
     assert data["knowledge"]["services"] >= 60 and len(data["knowledge"]["version"]) == 12
 
 
+def test_readyz_says_the_database_answers(web: WebProcess) -> None:
+    r = web.get("/readyz")
+    assert r.status == 200 and json.loads(r.body) == {"status": "ready", "knowledge": "ok", "database": "ok"}
+    assert web.request("POST", "/readyz").status == 405
+
+
 def test_url_verification(web: WebProcess) -> None:
     r = web.post_signed(event_body({"token": "t", "challenge": "abc123", "type": "url_verification"}))
     assert r.status == 200 and json.loads(r.body) == {"challenge": "abc123"}

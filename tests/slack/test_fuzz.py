@@ -72,8 +72,11 @@ def mutations(fake: FakeSlack) -> list[Case]:
     slash = payloads.slash("who patches rds", fake.response_url("fuzz-cmd"))
     home = payloads.home_opened()
     shortcut = payloads.shortcut(payloads.load("message_action")["message"], fake.response_url("fuzz-shortcut"))
+    submission = payloads.correction_submission({"a": "a1", "q": "who patches rds", "c": "C1"}, "wrong",
+                                                "aws", "https://docs.aws.amazon.com/x")
     cases = [*_mutations("mention", mention, event_body), *_mutations("home", home, event_body),
              *_mutations("click", click, action_body), *_mutations("shortcut", shortcut, action_body),
+             *_mutations("submission", submission, action_body),
              *_mutations("messages-tab", payloads.messages_tab(), event_body),
              *_mutations("file-share", payloads.file_share("who owns EC2.8?"), event_body)]
     for key in slash:  # form fields are always strings: remove each, empty it, make it huge or hostile

@@ -14,10 +14,12 @@ from slack_sdk.models.blocks import Block
 from bot.engine import EXAMPLES, Engine
 from bot.render import blocks as bk
 from bot.slack.delivery import RESPONSE_URL, Send
+from bot.slack.learning import Loop
 from bot.slack.listeners.replies import plan, shortcut_job
 from bot.slack.state import Surfaces
 from bot.slack.work import Job
 from bot.store import open_store
+from bot.store.schema import answers
 from tests.slack import payloads
 
 
@@ -176,3 +178,25 @@ def test_thread_context_is_forgotten_after_a_day(tmp_path: Path) -> None:
     store.put_context("T111", "C111", "1.1", {"duty": "guest-os-patching", "service": "ec2"}, now=1_000_000.0)
     assert store.get_context("T111", "C111", "1.1", now=1_000_000.0 + 3600) is not None
     assert store.get_context("T111", "C111", "1.1", now=1_000_000.0 + 25 * 3600) is None
+
+
+def test_one_plan_with_state_and_the_learning_loop(engine: Engine, tmp_path: Path) -> None:
+    """The surfaces' state and the learning loop on one store: a shortcut's answer is recorded, a quiz round
+    is not, and an admin's Home tab shows both the quiz progress and the week's gaps."""
+    store = open_store(f"sqlite:///{tmp_path / 'srm.sqlite3'}")
+    loop = Loop(store, escalation_channel="C0ESC", admins=frozenset({"U1"}))
+    home = bk.home_view(engine.kb, EXAMPLES)
+    finding = payloads.shortcut("message_securityhub_attachments", "http://r/sc")
+    [answer] = plan(engine, home, shortcut_job(finding), Surfaces(store), loop)
+    assert "EC2.8" in answer.kwargs["text"]
+    assert json.loads(next(e["value"] for b in answer.kwargs["blocks"] if b["type"] == "actions"
+                           for e in b["elements"] if e["action_id"] == bk.UNHELPFUL))["a"]
+    plan(engine, home, Job("cmd:quiz-both", "command", "quiz", user="U1", team="T111", response_url="http://r"),
+         Surfaces(store), loop)
+    store.put_quiz("T111", "U1", {"runs": 2, "best": 9, "last": {"run": "r", "score": 7, "of": 10, "on": "2026-11-26"}})
+    [published] = plan(engine, home, Job("ev:home-both", "home", user="U1", team="T111"), Surfaces(store), loop)
+    shown = json.dumps(published.kwargs["view"])
+    assert "Knowledge gaps this week" in shown and "Last round: 7/10" in shown
+    assert len(published.kwargs["view"]["blocks"]) <= 100
+    surfaces = [r["surface"] for r in store.rows(answers, 0)]
+    assert surfaces == ["shortcut"]

@@ -12,8 +12,11 @@ from bot.store import Store, open_store
 from bot.store.records import Privacy
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on a fresh SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres").new_database()
     return f"sqlite:///{tmp_path}/srm.sqlite3"
 
 

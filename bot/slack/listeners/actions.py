@@ -1,15 +1,15 @@
-"""Buttons: Share in channel, did-you-mean, Home examples, the quiz, and helpful / not helpful feedback."""
+"""Buttons: Share in channel, did-you-mean, Home examples, the quiz, helpful / not helpful feedback, and the way
+to a human (Ask the security team, Suggest a correction and its modal)."""
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 
 from slack_bolt import Ack, App
 
 from bot.render import blocks as bk
-from bot.slack.listeners.replies import action_job
+from bot.render import learning as lr
+from bot.slack.listeners.replies import action_job, correction_job
 from bot.slack.work import Work
 
 
@@ -40,16 +40,26 @@ def register(app: App, work: Work) -> None:
         work.start(action_job(body, "quiz_answer"))
 
     @app.action(re.compile(rf"^({bk.HELPFUL}|{bk.UNHELPFUL})$"))
-    def feedback(ack: Ack, action: dict, body: dict, logger: logging.Logger) -> None:
+    def feedback(ack: Ack, action: dict, body: dict) -> None:
+        ack()  # recorded, and thanked (with the way to a human after 👎), on the answer pool
+        work.start(action_job(body, "thanks", helpful=action["action_id"] == bk.HELPFUL))
+
+    @app.action(lr.ASK_TEAM)
+    def ask_team(ack: Ack, body: dict) -> None:
         ack()
-        logger.info("feedback", extra={"feedback": "helpful" if action["action_id"] == bk.HELPFUL else "not_helpful",
-                                       "user": body["user"]["id"], "match": _match(action.get("value"))})
-        if body.get("response_url"):
-            work.start(action_job(body, "thanks"))
+        work.start(action_job(body, "escalate"))
 
+    @app.action(lr.CORRECT)
+    def correct(ack: Ack, body: dict) -> None:
+        ack()  # the modal opens from the answer pool, well inside the trigger_id's 3 seconds
+        work.start(action_job(body, "correct", trigger_id=body.get("trigger_id")))
 
-def _match(value: object) -> object:
-    try:
-        return json.loads(value) if isinstance(value, str) else {}
-    except ValueError:
-        return {}
+    @app.view(lr.CORRECTION_VIEW)
+    def correction(ack: Ack, body: dict) -> None:
+        job = correction_job(body)
+        problem = lr.correction_problem(job.data.get("wrong"), job.data.get("source"))
+        if problem:
+            ack(response_action="errors", errors=problem)
+            return
+        ack(response_action="update", view=lr.correction_thanks())
+        work.start(job)

@@ -11,13 +11,16 @@ import hashlib
 import json
 import logging
 import random
+from collections.abc import Callable
 from typing import Any
 
 from bot import quiz
 from bot.engine import EXAMPLES, Context, Engine
 from bot.engine.answer import Answer
 from bot.render import blocks as bk
+from bot.render import learning as lr
 from bot.slack.delivery import RESPONSE_URL, Send
+from bot.slack.learning import Loop
 from bot.slack.message_text import message_text
 from bot.slack.state import Surfaces
 from bot.slack.work import Job, stable_key
@@ -26,10 +29,11 @@ Payload = dict[str, Any]
 log = logging.getLogger("srm.slack")
 
 
-def log_answer(surface: str, answer: Answer, question_id: str | None = None) -> Answer:
-    """One structured line per answer: what was asked and what it matched (for tuning and audits)."""
+def log_answer(surface: str, answer: Answer, question_id: str | None = None, *, with_question: bool = True) -> Answer:
+    """One structured line per answer: what was asked and what it matched (the question itself only when
+    SRM_STORE_QUESTIONS allows)."""
     log.info("answer", extra={
-        "surface": surface, "question_id": question_id, "question": answer.question[:300],
+        "surface": surface, "question_id": question_id, "question": answer.question[:300] if with_question else None,
         "answered": answer.answered, "owner": answer.owner,
         "service": answer.service.id if answer.service else None,
         "duty": answer.duty.id if answer.duty else None,
@@ -43,8 +47,10 @@ def answer_payload(answer: Answer, *, shareable: bool = False, shared_by: str | 
             "blocks": bk.answer_blocks(answer, shareable=shareable, shared_by=shared_by)}
 
 
-def command_payload(engine: Engine, text: str, question_id: str | None = None) -> Payload:
-    """`/srm ...`: help, services, service <name>, empty → usage, anything else is a question."""
+def command_payload(engine: Engine, text: str, question_id: str | None = None,
+                    reply: Callable[[Answer], Payload] | None = None) -> Payload:
+    """`/srm ...`: help, services, service <name>, empty → usage, anything else is a question (`reply` turns
+    its answer into the message; the learning loop records it there)."""
     words = text.strip().split(maxsplit=1)
     verb = words[0].lower() if words else ""
     if not verb:
@@ -61,8 +67,10 @@ def command_payload(engine: Engine, text: str, question_id: str | None = None) -
                                 else "Which service?")
             return {"text": missing, "blocks": [bk.section(missing + " Try `/srm services`.")]}
         return {"text": f"{card.service.name}: every duty and its owner", "blocks": bk.service_card_blocks(card)}
-    answer = log_answer("command", engine.ask(text), question_id)
-    return answer_payload(answer, shareable=True)
+    answer = engine.ask(text)
+    if reply is not None:
+        return reply(answer)
+    return answer_payload(log_answer("command", answer, question_id), shareable=True)
 
 
 # ---- payload → Job (listeners) -------------------------------------------------------------------------
@@ -81,7 +89,8 @@ def _team(body: dict[str, Any]) -> str | None:
 
 def command_job(body: dict[str, Any]) -> Job:
     return Job(stable_key("cmd", body, body.get("trigger_id")), "command", _str(body.get("text")),
-               response_url=body.get("response_url"), user=body.get("user_id"), team=_team(body))
+               response_url=body.get("response_url"), user=body.get("user_id"), channel=body.get("channel_id"),
+               team=_team(body))
 
 
 def event_job(body: dict[str, Any], kind: str) -> Job:
@@ -91,7 +100,12 @@ def event_job(body: dict[str, Any], kind: str) -> Job:
                channel=event.get("channel"), thread_ts=thread, user=event.get("user"), team=_team(body))
 
 
-def action_job(body: dict[str, Any], kind: str) -> Job:
+def _channel(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel")
+    return (_str(channel.get("id")) or None) if isinstance(channel, dict) else None
+
+
+def action_job(body: dict[str, Any], kind: str, **data: Any) -> Job:
     action = body["actions"][0]
     container = body.get("container") or {}
     value = _str(action.get("value"))
@@ -99,34 +113,69 @@ def action_job(body: dict[str, Any], kind: str) -> Job:
         value = json.dumps({"choice": action["action_id"].rsplit("_", 1)[-1], "run": value})
     return Job(stable_key("act", body, body.get("trigger_id")), kind, value,
                user=body["user"]["id"], response_url=body.get("response_url"),
-               ephemeral=bool(container.get("is_ephemeral")), team=_team(body))
+               ephemeral=bool(container.get("is_ephemeral")),
+               channel=_channel(body) or _str(container.get("channel_id")) or None,
+               team=_team(body), data={"message_ts": container.get("message_ts"), **data})
 
 
 def shortcut_job(body: dict[str, Any]) -> Job:
     """"Who owns this?" on a message: its text, blocks and attachments, answered privately at response_url."""
     return Job(stable_key("sc", body, body.get("trigger_id")), "shortcut", message_text(body.get("message")),
-               user=body["user"]["id"], response_url=body.get("response_url"), ephemeral=True, team=_team(body))
+               user=body["user"]["id"], response_url=body.get("response_url"), ephemeral=True,
+               channel=_channel(body), team=_team(body))
+
+
+def correction_job(body: dict[str, Any]) -> Job:
+    """A submitted "Suggest a correction" modal: its fields, and what the button said (private_metadata)."""
+    view = body["view"]
+    meta = lr.read_value(view.get("private_metadata"))
+    values = view.get("state", {}).get("values", {})
+
+    def field(block: str, key: str = "value") -> str | None:
+        v = values.get(block, {}).get(block, {})
+        option = v.get("selected_option")
+        got = (option.get("value") if isinstance(option, dict) else None) if key == "option" else v.get(key)
+        return got if isinstance(got, str) and got.strip() else None
+
+    return Job(stable_key("view", body, view.get("id")), "correction", user=body["user"]["id"],
+               team=_team(body), channel=_str(meta.get("c")) or None,
+               data={"a": meta.get("a"), "q": meta.get("q"), "wrong": field(lr.WRONG),
+                     "owner": field(lr.OWNER, "option"), "source": field(lr.SOURCE)})
 
 
 # ---- Job → messages (answer pool) ----------------------------------------------------------------------
 
-def plan(engine: Engine, home: dict[str, Any], job: Job, surfaces: Surfaces | None = None) -> list[Send]:
-    """The messages that answer one job, in order."""
+def plan(engine: Engine, home: dict[str, Any], job: Job, surfaces: Surfaces | None = None,
+         loop: Loop | None = None) -> list[Send]:
+    """The messages that answer one job, in order. `surfaces` keeps thread context and quiz progress; `loop`
+    records every answer and click and offers the way to a human (bot.slack.learning)."""
     state = surfaces or Surfaces(None)
+    loop = loop or Loop()
+
+    def reply(answer: Answer, **how: Any) -> Payload:
+        log_answer(job.kind, answer, job.key, with_question=loop.privacy.store_questions)
+        return loop.decorate(job, answer, answer_payload(answer, **how))
+
     if job.kind == "command":
         if job.text.strip().lower() == "quiz":
             return [Send(RESPONSE_URL, {"response_type": "ephemeral", **start_quiz(engine, job, state)},
                          url=job.response_url)]
-        return [Send(RESPONSE_URL, {"response_type": "ephemeral", **command_payload(engine, job.text, job.key)},
-                     url=job.response_url)]
-    if job.kind == "home":
-        return [Send("views.publish", {"user_id": job.user,
-                                       "view": bk.home_with_quiz(home, state.quiz(job.team, job.user))})]
+        payload = command_payload(engine, job.text, job.key, lambda a: reply(a, shareable=True))
+        return [Send(RESPONSE_URL, {"response_type": "ephemeral", **payload}, url=job.response_url)]
+    if job.kind == "home":  # everyone's quiz progress; admins also see the week's gaps on top
+        view = loop.home(job, bk.home_with_quiz(home, state.quiz(job.team, job.user)))
+        return [Send("views.publish", {"user_id": job.user, "view": view})]
     if job.kind == "prompts":
         return [Send("assistant.threads.setSuggestedPrompts", bk.suggested_prompts(job.channel or ""))]
     if job.kind == "thanks":
-        return [Send(RESPONSE_URL, {"response_type": "ephemeral", "replace_original": False,
-                                    "text": "Thanks — your feedback was recorded."}, url=job.response_url)]
+        return loop.feedback(job)
+    if job.kind == "correct":
+        return loop.correction_form(job)
+    if job.kind == "correction":
+        return loop.correction(job)
+    if job.kind == "escalate":  # asked again in the context the answer had, so a follow-up reads as answered
+        value = lr.read_value(job.text)
+        return loop.escalate(job, engine.ask(_str(value.get("q")), Context.from_dict(value.get("x"))))
     if job.kind in ("quiz", "quiz_answer"):
         payload = start_quiz(engine, job, state) if job.kind == "quiz" else answer_quiz(engine, job, state)
         if job.response_url:  # a button on a quiz message: the message moves on to the next question
@@ -136,28 +185,26 @@ def plan(engine: Engine, home: dict[str, Any], job: Job, surfaces: Surfaces | No
         if not job.text.strip():
             return [Send(RESPONSE_URL, {"response_type": "ephemeral", "text": "I found no text in that message.",
                                         "blocks": bk.nothing_to_read_blocks()}, url=job.response_url)]
-        answer = log_answer(job.kind, engine.ask(job.text), job.key)
-        return [Send(RESPONSE_URL, {"response_type": "ephemeral", **answer_payload(answer, shareable=True)},
+        return [Send(RESPONSE_URL, {"response_type": "ephemeral", **reply(engine.ask(job.text), shareable=True)},
                      url=job.response_url)]
     if job.kind in ("mention", "dm"):
         if job.kind == "dm" and job.text.strip().lower() == "quiz":  # the Messages tab's "Test yourself"
             return [Send("chat.postMessage", {"channel": job.channel, **start_quiz(engine, job, state)})]
-        answer = log_answer(job.kind, ask_in_thread(engine, job, state), job.key)
         where = {"channel": job.channel, **({"thread_ts": job.thread_ts} if job.thread_ts else {})}
-        return [Send("chat.postMessage", {**where, **answer_payload(answer)})]
-    answer = log_answer(job.kind, engine.ask(job.text), job.key)
+        return [Send("chat.postMessage", {**where, **reply(ask_in_thread(engine, job, state))})]
+    answer = engine.ask(job.text)
     if job.kind == "share":
         if not job.response_url:  # a share button outside a message: nowhere to share to
             return []
         return [Send(RESPONSE_URL, {"response_type": "in_channel", "replace_original": False,
-                                    **answer_payload(answer, shared_by=job.user)},
+                                    **reply(answer, shared_by=job.user)},
                      url=job.response_url, allow_user=job.user),
                 Send(RESPONSE_URL, {"delete_original": True}, url=job.response_url)]
     if job.kind == "suggest" and job.response_url:
-        return [Send(RESPONSE_URL, {"replace_original": True, **answer_payload(answer, shareable=job.ephemeral)},
+        return [Send(RESPONSE_URL, {"replace_original": True, **reply(answer, shareable=job.ephemeral)},
                      url=job.response_url)]
     # a did-you-mean or example click without a response_url (the Home tab): answer in the user's DM
-    return [Send("chat.postMessage", {"channel": job.user, **answer_payload(answer)})]
+    return [Send("chat.postMessage", {"channel": job.user, **reply(answer)})]
 
 
 # ---- follow-ups: the context of the last answer in a thread or DM ----------------------------------------
