@@ -167,6 +167,13 @@ def _store(args: argparse.Namespace, *, migrate: bool = True):
     return open_store(args.database or database_url(), Privacy.from_env(), migrate=migrate)
 
 
+def _db_down(what: str, exc: Exception) -> int:
+    """One line naming what failed and the database's own first line of error, no traceback."""
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    print(f"srm: cannot {what} the database: {reason}", file=sys.stderr)
+    return 1
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.store.health import DOWN
 
@@ -174,9 +181,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     try:
         revision = store.migrate()
     except DOWN as exc:
-        print(f"srm: cannot migrate the database: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}",
-              file=sys.stderr)
-        return 1
+        return _db_down("migrate", exc)
     print(f"database at revision {revision}")
     return 0
 
@@ -190,9 +195,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
         store.migrate()
         removed = store.prune(days)
     except DOWN as exc:
-        print(f"srm: cannot prune the database: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}",
-              file=sys.stderr)
-        return 1
+        return _db_down("prune", exc)
     print(f"removed {removed} row(s) older than {days} day(s)")
     return 0
 
@@ -249,9 +252,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         store.migrate()
         report = gaps(store, seconds, below=SURE)
     except DOWN as exc:
-        print(f"srm: cannot read the database: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}",
-              file=sys.stderr)
-        return 1
+        return _db_down("read", exc)
     print(render.to_json(report) if args.json else render.markdown(report), end="" if not args.json else "\n")
     return _post_digest(args.post, render.digest(report)) if args.post else 0
 
