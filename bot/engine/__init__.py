@@ -104,8 +104,8 @@ class Engine:
         switches the duty. A question that names both (or neither) is a fresh question and wins."""
         names_task = bool(m.best and m.best.coverage == 1.0 and m.confidence >= ACCEPT and not m.about_service_only)
         if m.services and not names_task and (context.duty or context.scenario):
-            duty_id = context.duty or self.kb.scenarios[context.scenario].duty
-            duty = self.kb.duties.get(duty_id)
+            scenario = self.kb.scenarios.get(context.scenario or "")
+            duty = self.kb.duties.get(context.duty or (scenario.duty if scenario else ""))  # stored: may be stale
             service = self.kb.services[m.services[0]]
             if duty is None:
                 return None

@@ -33,3 +33,10 @@ def test_no_context_from_an_unanswered_question_and_none_from_garbage() -> None:
     assert Context.from_dict({}) is None
     c = Context("backups", "ec2", None)
     assert Context.from_dict(c.to_dict()) == c
+
+
+def test_a_stale_context_from_an_older_knowledge_base_is_ignored(engine: Engine) -> None:
+    stale = Context(None, "ec2", "a-scenario-that-was-removed")
+    assert engine.ask("what about lambda?", stale) == engine.ask("what about lambda?")
+    gone = Context("a-duty-that-was-removed", "no-such-service", None)
+    assert engine.ask("and backups?", gone) == engine.ask("and backups?")
