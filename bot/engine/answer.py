@@ -81,11 +81,12 @@ def _controls(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[ControlRef, ...]:
     return tuple(refs)
 
 
-def _fitting_controls(control_ids: tuple[str, ...], service: Service) -> tuple[str, ...]:
+def _fitting_controls(kb: KnowledgeBase, control_ids: tuple[str, ...], service: Service) -> tuple[str, ...]:
     """A duty's controls that fit one service: its own family (RDS.* for RDS) or account-wide ones.
     An RDS answer should not recommend Systems Manager patch compliance for EC2 instances."""
     own = {service.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in service.aliases)}
-    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE)
+    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE
+                 and (not kb.controls[c].services or service.id in kb.controls[c].services))
 
 
 def _oldest(provs: list[Provenance], today: dt.date) -> tuple[dt.date, bool]:
@@ -114,7 +115,7 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         return _general(kb, question, duty, confidence, today)
     duty = resolve(kb, duty, service)
     override = service.overrides.get(duty.id)
-    fitting = _fitting_controls(duty.controls, service)
+    fitting = _fitting_controls(kb, duty.controls, service)
     if override is not None:
         owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
         variant = next((v for v in override.variants if any(said(w) for w in v.when)), None)
@@ -130,7 +131,7 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         # the service's own controls only where they check this duty ("physical security on EC2" is no
         # place for EC2.8): every control declares the duties it evidences
         own = tuple(c for c in service.controls if c in kb.controls and duty.id in kb.controls[c].evidences)
-        control_ids = (*fitting, *own) or duty.controls
+        control_ids = (*fitting, *own)  # none rather than another service's (SSM.1 is no RDS control)
         provs = [duty.provenance, service.provenance]
         sources = (service.provenance.sources[0], *duty.provenance.sources, cat.provenance.sources[0])
     reviewed, outdated = _oldest(provs, today)

@@ -10,10 +10,12 @@ CATEGORIES = ("infrastructure", "container", "abstracted")
 # Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
 # to one workload: their controls fit any answer, and next to another service they are the tool, not
 # the subject ("the iam role of our ecs tasks" is about ECS).
-ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie",
-                          # the tools that report about workloads ("AWS Health: Fargate will retire tasks…")
-                          "awshealth", "securityhub", "trustedadvisor", "computeoptimizer", "wellarchitectedtool",
-                          "accessanalyzer", "auditmanager", "inspector", "detective"})
+ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
+# Tools that report about workloads ("AWS Health: Fargate will retire tasks…", "Inspector found a CVE on 60
+# EC2s"): next to a workload they are never the subject either — but their controls check particular
+# resources (Inspector.1 is EC2 scanning), so they do not fit every answer.
+REPORTING_TOOLS = frozenset({"awshealth", "securityhub", "trustedadvisor", "computeoptimizer", "wellarchitectedtool",
+                             "accessanalyzer", "auditmanager", "inspector", "detective"})
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class Service:
 
     @property
     def account_wide(self) -> bool:
-        return self.id.replace("-", "") in ACCOUNT_WIDE
+        return self.id.replace("-", "") in ACCOUNT_WIDE | REPORTING_TOOLS
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,21 @@ def test_unknown_control_ids_are_not_guessed(engine: Engine) -> None:
 def test_versions_and_file_names_are_not_control_ids(engine: Engine) -> None:
     m = engine.matcher.match("our python3.12 lambda on v1.2 of the layer and node 3.13, who patches the runtime?")
     assert not (m.controls or m.retired_controls or m.unknown_controls)
+
+
+def test_no_answer_recommends_a_control_that_checks_something_else(engine: Engine, kb: KnowledgeBase) -> None:
+    """Every control in an answer evidences the duty answered, and only on the services it checks (SSM.1 and
+    Inspector.1 are EC2's, never an RDS answer's)."""
+    import datetime as dt
+
+    from bot.engine.answer import for_duty
+
+    misfits = []
+    for service in kb.services.values():
+        for duty in kb.duties.values():
+            a = for_duty(kb, "q", duty, service, 1.0, dt.date(2026, 11, 27))
+            for c in a.controls:
+                control = kb.controls[c.id]
+                if a.duty.id not in control.evidences or (control.services and service.id not in control.services):
+                    misfits.append(f"{service.id}/{a.duty.id}: {c.id}")
+    assert not misfits, misfits[:20]
