@@ -4,7 +4,11 @@ failed check, gunicorn's own log lines as JSON, and the Socket Mode worker's hea
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,9 +23,10 @@ from bot import ops
 from bot.engine import Engine
 from bot.engine.compiled import load_engine
 from bot.wsgi import Server
+from tests.conftest import ROOT
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.server import WebProcess
+from tests.slack.server import WebProcess, free_port
 from tests.slack.signing import action_body, command_body, event_body
 
 
@@ -221,3 +226,41 @@ def test_the_worker_health_port_serves_health_readiness_and_metrics(engine: Engi
     finally:
         down.shutdown()
         down.server_close()
+
+
+def test_the_socket_mode_worker_serves_its_health_port(fake: FakeSlack, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m bot` with SRM_HEALTH_PORT: the port answers while the worker (re)connects to Slack, here the
+    stand-in, whose apps.connections.open gives no usable URL; and the probe of the image's HEALTHCHECK passes."""
+    from bot import probe
+
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_", "PROMETHEUS_"))},
+           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test", "SLACK_API_BASE_URL": fake.api_url,
+           "SRM_HEALTH_PORT": str(port), "SRM_DATABASE_URL": f"sqlite:///{tmp_path / 'srm.sqlite3'}"}
+    with (tmp_path / "worker.log").open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                assert proc.poll() is None, (tmp_path / "worker.log").read_text()[-2000:]
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                        assert json.loads(r.read()) == {"status": "ready", "knowledge": "ok", "database": "ok"}
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "the health port never opened"
+                    time.sleep(0.1)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                assert "srm_requests_total" in r.read().decode()
+            monkeypatch.setenv("SRM_HEALTH_PORT", str(port))
+            assert probe.main() == 0
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    monkeypatch.setenv("SRM_HEALTH_PORT", str(port))
+    assert probe.main() == 1  # nothing listens any more
