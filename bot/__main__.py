@@ -1,18 +1,25 @@
-"""`python -m bot`: Socket Mode worker (Procfile `worker:`, and `make run` when both tokens are set)."""
+"""`python -m bot`: Socket Mode worker (Procfile `worker:`, and `make run` when both tokens are set).
+
+With SRM_HEALTH_PORT set it also serves /healthz, /readyz and /metrics on that port (bot.ops), so a container
+engine or Prometheus can watch a process that otherwise listens on nothing.
+"""
 
 from __future__ import annotations
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot import logs
-from bot.slack.app import build_app_verified, build_work
+from bot import logs, ops
+from bot.slack.app import build_app_verified, build_store, build_work
 from bot.startup import prepare
 
 
 def main() -> None:
     logs.setup()
     settings, engine = prepare("socket")
-    work = build_work(settings, engine)
+    store = build_store(settings)
+    work = build_work(settings, engine, store)
+    if settings.health_port:
+        ops.serve(settings.health_port, engine, store)
     work.start_background()
     try:
         SocketModeHandler(build_app_verified(settings, work), settings.app_token).start()

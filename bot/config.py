@@ -34,6 +34,7 @@ class Settings:
     privacy: Privacy = field(default_factory=Privacy)  # what the learning loop keeps, and for how long
     admins: frozenset[str] = frozenset()  # SRM_ADMINS: user ids who see the week's gaps on the Home tab
     escalation_channel: str | None = None  # SRM_ESCALATION_CHANNEL: where "Ask the security team" posts
+    health_port: int | None = None  # SRM_HEALTH_PORT: the Socket Mode worker's /healthz, /readyz, /metrics
 
     @classmethod
     def from_env(cls, *, mode: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,6 +47,9 @@ class Settings:
         port = env.get("PORT", "3000")
         if not port.isdigit():
             raise ConfigError(f"PORT must be a number, got {port!r}")
+        health_port = env.get("SRM_HEALTH_PORT", "").strip()
+        if health_port and not (health_port.isdigit() and 0 < int(health_port) < 65536):
+            raise ConfigError(f"SRM_HEALTH_PORT must be a port number, got {health_port!r}")
         base = env.get("SLACK_API_BASE_URL", "").strip() or SLACK_API_DEFAULT
         knowledge = env.get("SRM_KNOWLEDGE_DIR", "").strip()
         lease = _number(env, "SRM_CLAIM_LEASE_SECONDS", 30.0)
@@ -69,6 +73,7 @@ class Settings:
             privacy=_privacy(env),
             admins=frozenset(u.strip() for u in env.get("SRM_ADMINS", "").split(",") if u.strip()),
             escalation_channel=env.get("SRM_ESCALATION_CHANNEL", "").strip() or None,
+            health_port=int(health_port) if health_port else None,
         )
 
 

@@ -3,21 +3,22 @@
 POST /slack/events goes through the guard (bot.slack.guard: size, signature, shape) and then Bolt; events,
 slash commands and interactivity are acked at once and answered by the answer pool (bot.slack.work).
 GET /healthz reports status and the knowledge base's version and counts; GET /readyz says whether the
-database answers (503 when it does not: answers still go out, but nothing is recorded or shared).
+knowledge base is loaded and the database answers (503 naming the failed check: with the database down,
+answers still go out, but nothing is recorded or shared); GET /metrics is Prometheus text (bot.ops,
+bot.metrics).
 gunicorn's hooks call `start` in each worker (the sweeper) and `stop` when the worker exits (drain
 in-flight answers).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
-from bot import logs
+from bot import logs, ops
 from bot.engine import Engine
 from bot.slack.app import build_app_verified, build_store, build_work
 from bot.slack.guard import protect, reply
@@ -28,9 +29,7 @@ from bot.store import Store
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def health_body(engine: Engine) -> bytes:
-    kb = engine.kb
-    return json.dumps({"status": "ok", "knowledge": {"version": kb.version, **kb.counts()}}).encode()
+health_body = ops.health_body  # where it was first defined; kept for callers
 
 
 def bolt_dispatch(app: App) -> Callable[[str, dict[str, Any]], tuple[int, dict[str, str], str]]:
@@ -53,25 +52,18 @@ class Server:
         self.slack = slack
         self.work = work
         self.drain_seconds = drain_seconds
+        self.engine = engine
         self.health = health_body(engine)
         self.store = store
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
-        if path in ("/healthz", "/readyz"):
+        if path in ("/healthz", "/readyz", "/metrics"):
             if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
                 return reply(start_response, 405, headers={"Allow": "GET"})
-            if path == "/readyz":
-                return self.ready(start_response)
-            return reply(start_response, 200, self.health, {"Content-Type": "application/json"})
+            status, body, kind = ops.route(path, self.engine, self.store, self.health) or (404, b"", "text/plain")
+            return reply(start_response, status, body, {"Content-Type": kind})
         return self.slack(environ, start_response)
-
-    def ready(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
-        """The knowledge base is loaded (it is, or this process would not exist) and the database answers."""
-        ok = self.store is None or self.store.ping()
-        body = json.dumps({"status": "ready" if ok else "not ready", "knowledge": "ok",
-                           "database": "ok" if ok else "unreachable"}).encode()
-        return reply(start_response, 200 if ok else 503, body, {"Content-Type": "application/json"})
 
     def start(self) -> None:
         self.work.start_background()

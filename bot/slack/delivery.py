@@ -33,6 +33,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
+from bot import metrics
+
 log = logging.getLogger("srm.delivery")
 
 RESPONSE_URL = "response_url"
@@ -73,6 +75,11 @@ class _UntilDeadline(RetryHandler):
 
     until: float = 0.0
     longest_wait: float = 0.0
+    reason: str = "other"  # the label of srm_web_api_retries_total
+
+    def prepare_for_next_attempt(self, **kwargs: Any) -> None:
+        metrics.WEB_API_RETRIES.labels(self.reason).inc()
+        super().prepare_for_next_attempt(**kwargs)
 
     def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
                    error: Exception | None = None) -> bool:
@@ -85,6 +92,8 @@ class _UntilDeadline(RetryHandler):
 
 
 class _Server(_UntilDeadline, ServerErrorRetryHandler):
+    reason = "server_error"
+
     def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
                    error: Exception | None = None) -> bool:
         return (response is not None and response.status_code >= 500  # any 5xx, not only 500 and 503
@@ -92,10 +101,12 @@ class _Server(_UntilDeadline, ServerErrorRetryHandler):
 
 
 class _Connection(_UntilDeadline, ConnectionErrorRetryHandler):
-    pass
+    reason = "connection"
 
 
 class _RateLimit(_UntilDeadline, RateLimitErrorRetryHandler):
+    reason = "rate_limited"
+
     def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
         """slack_sdk sleeps for Retry-After plus up to 1 s of jitter."""
         values = [v for k, v in (response.headers if response else {}).items() if k.lower() == "retry-after"]
@@ -169,6 +180,7 @@ class Deliverer:
             error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
         except Exception as exc:  # network trouble past the deadline: logged, never raised
             error = repr(exc)
+        metrics.WEB_API_ERRORS.labels(message.method).inc()
         log.error("delivery failed", extra={"question_id": question_id, "call": message.method,
                                             "error": str(error)[:300]})
         return False

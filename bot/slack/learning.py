@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.engine.answer import SURE, Answer
 from bot.render import gaps as render_gaps
 from bot.render import learning as lr
@@ -76,6 +77,7 @@ class Loop:
     def feedback(self, job: Job) -> list[Send]:
         value = lr.read_value(job.text)
         helpful = bool(job.data.get("helpful"))
+        metrics.FEEDBACK.labels("helpful" if helpful else "not_helpful").inc()
         log.info("feedback", extra={"feedback": "helpful" if helpful else "not_helpful", "answer_id": value.get("a"),
                                     "service": value.get("service"), "duty": value.get("duty"),
                                     "owner": value.get("owner"), "question_id": job.key})

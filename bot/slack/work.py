@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
+from bot import metrics
 from bot.slack.dedupe import Claim, ClaimStore
 from bot.slack.delivery import Deliverer, Send
 
@@ -133,8 +134,10 @@ class Work:
 
     def start(self, job: Job) -> Outcome:
         """Claim the job and hand it to the pool. Never blocks on Slack."""
+        metrics.REQUESTS.labels(job.kind).inc()
         claim = self.store.claim(job.key, job.dumps())
         if claim is None:
+            metrics.DEDUPLICATED.inc()
             log.info("duplicate ignored", extra={"question_id": job.key})
             return Outcome.DUPLICATE
         if self.pool.submit(lambda: self.run(claim)):
@@ -162,6 +165,7 @@ class Work:
                 if i + 1 < len(messages):
                     self.store.progress(claim, i + 1)
             self.store.done(claim, len(messages))
+            metrics.ANSWER_SECONDS.observe(max(0.0, time.time() - claim.claimed_at))
         except Exception:  # a bug must not kill the pool thread; the claim stays open for a retry
             log.exception("answer failed", extra={"question_id": claim.key})
 

@@ -16,6 +16,8 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot import metrics
+
 T = TypeVar("T")
 log = logging.getLogger("srm.store")
 
@@ -69,6 +71,7 @@ class Health:
 
     def _failed(self, what: str, exc: Exception) -> None:
         now = time.monotonic()
+        metrics.STORE_ERRORS.labels(what).inc()
         with self._lock:
             self.failures += 1
             self._down_until = now + self.pause

@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from bot import quiz
+from bot import metrics, quiz
 from bot.engine import EXAMPLES, Context, Engine
 from bot.engine.answer import Answer
 from bot.render import blocks as bk
@@ -32,6 +32,7 @@ log = logging.getLogger("srm.slack")
 def log_answer(surface: str, answer: Answer, question_id: str | None = None, *, with_question: bool = True) -> Answer:
     """One structured line per answer: what was asked and what it matched (the question itself only when
     SRM_STORE_QUESTIONS allows)."""
+    metrics.answered(surface, answer.answered, answer.owner)
     log.info("answer", extra={
         "surface": surface, "question_id": question_id, "question": answer.question[:300] if with_question else None,
         "answered": answer.answered, "owner": answer.owner,
