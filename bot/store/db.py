@@ -10,7 +10,8 @@ import contextlib
 import fcntl
 import logging
 import os
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,91 @@ def current_revision(conn: Connection) -> str | None:
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+class _Pending:
+    __slots__ = ("error", "finished", "lead", "params", "result", "statement", "wake")
+
+    def __init__(self, statement: Any, params: dict[str, Any] | None):
+        self.statement = statement
+        self.params = params
+        self.wake = threading.Event()  # set when finished, or when this thread is to lead the next batch
+        self.lead = False
+        self.finished = False
+        self.result: tuple[int, list[Any]] = (0, [])
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """SQLite's writes: one transaction for all the threads of a process that want to write at that moment.
+
+    SQLite has one writer at a time. Threads taking turns on a lock, each with its own transaction, formed a
+    convoy under load: with 20 concurrent requests a claim waited ~70 ms for the lock to run a 0.5 ms
+    statement. Here one writer leads: it runs its own statement and those queued before the batch starts, in
+    arrival order, in one transaction, commits once and wakes their threads; the next queued writer then
+    leads the next batch (a request thread never runs more than its own batch). Nothing returns before the
+    commit that holds it, so a claim is still durable before its ack. If the shared transaction fails, each
+    statement runs again on its own, so one caller's error (a locked or unreachable database) is its own.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self, engine: Callable[[], Engine]):
+        self._engine = engine
+        self._lock = threading.Lock()  # guards the queue and the leader flag
+        self._queue: list[_Pending] = []
+        self._leading = False
+
+    def execute(self, statement: Any, params: dict[str, Any] | None = None) -> tuple[int, list[Any]]:
+        """(rows changed, rows returned), once committed."""
+        mine = _Pending(statement, params)
+        with self._lock:
+            self._queue.append(mine)
+            if not self._leading:
+                self._leading = mine.lead = True
+        if not mine.lead:
+            mine.wake.wait()
+        if not mine.finished:  # leading: this thread's statement is first in the queue
+            self._lead()
+        if mine.error is not None:
+            raise mine.error
+        return mine.result
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch, self._queue = self._queue[:self.MAX_BATCH], self._queue[self.MAX_BATCH:]
+        try:
+            self._run(batch)
+        finally:
+            with self._lock:
+                following = self._queue[0] if self._queue else None
+                if following is None:
+                    self._leading = False
+                else:
+                    following.lead = True
+            for p in batch:
+                p.finished = True
+                p.wake.set()
+            if following is not None:
+                following.wake.set()
+
+    def _run(self, batch: list[_Pending]) -> None:
+        try:
+            with self._engine().begin() as conn:
+                results = [execute(conn, p.statement, p.params) for p in batch]
+        except BaseException as exc:  # the transaction rolled back: one at a time, each with its own error
+            if len(batch) == 1:
+                batch[0].error = exc
+                return
+            for p in batch:
+                self._run([p])
+            return
+        for p, result in zip(batch, results, strict=True):
+            p.result = result
+
+
+def execute(conn: Connection, statement: Any, params: dict[str, Any] | None = None) -> tuple[int, list[Any]]:
+    """Run one statement: (rows changed, rows returned)."""
+    result = conn.execute(statement, params)
+    rows = list(result.all()) if result.returns_rows else []
+    return result.rowcount, rows
