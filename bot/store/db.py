@@ -58,6 +58,14 @@ def normalise(url: str) -> sa.URL:
     return parsed
 
 
+def write_lock_path(engine: Engine) -> str | None:
+    """The file a SQLite database's writers lock across processes (None: in memory, or not SQLite)."""
+    path = (engine.url.database or "") if is_sqlite(engine) else ""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return f"{path}.write-lock"
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -167,11 +175,32 @@ class GroupCommit:
 
     MAX_BATCH = 64
 
-    def __init__(self, engine: Callable[[], Engine]):
+    def __init__(self, engine: Callable[[], Engine], lock_path: str | None = None):
         self._engine = engine
         self._lock = threading.Lock()  # guards the queue and the leader flag
         self._queue: list[_Pending] = []
         self._leading = False
+        self._lock_path = lock_path
+        self._lock_file: Any = None
+        self._lock_pid = 0
+
+    @contextlib.contextmanager
+    def _between_processes(self) -> Iterator[None]:
+        """Writers of other processes (gunicorn's workers) wait on a file lock, which wakes the next one as soon
+        as it is released, instead of in SQLite's busy handler, which polls with sleeps of 1, 2, 5, 10… ms: with
+        two workers, a claim's median was 17 ms of such sleeps against 0.15 ms of work. Opened per process (a
+        lock inherited across fork would be shared, not exclusive); anything else still has busy_timeout."""
+        if self._lock_path is None:
+            yield
+            return
+        if self._lock_file is None or self._lock_pid != os.getpid():
+            self._lock_file = open(self._lock_path, "a+")  # noqa: SIM115 (kept open for the process's life)
+            self._lock_pid = os.getpid()
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def execute(self, statement: Any, params: dict[str, Any] | None = None) -> tuple[int, list[Any]]:
         """(rows changed, rows returned), once committed."""
@@ -208,7 +237,7 @@ class GroupCommit:
 
     def _run(self, batch: list[_Pending]) -> None:
         try:
-            with self._engine().begin() as conn:
+            with self._between_processes(), self._engine().begin() as conn:
                 results = [execute(conn, p.statement, p.params) for p in batch]
         except BaseException as exc:  # the transaction rolled back: one at a time, each with its own error
             if len(batch) == 1:

@@ -41,7 +41,7 @@ class Store:
         self._sqlite = db.is_sqlite(self._engine)
         self._pid = os.getpid()
         self._lock = threading.Lock()
-        self._group = db.GroupCommit(self._db)
+        self._group = db.GroupCommit(self._db, db.write_lock_path(self._engine))
         self._inserts: dict[str, Any] = {}
         self._migrated = False
         self._salt: str | None = None
@@ -58,7 +58,7 @@ class Store:
             with self._lock:
                 if self._pid != os.getpid():
                     self._engine.dispose(close=False)  # the parent's connections stay the parent's
-                    self._group = db.GroupCommit(self._db)
+                    self._group = db.GroupCommit(self._db, db.write_lock_path(self._engine))
                     self._pid = os.getpid()
         if not self._migrated:
             self.migrate()
@@ -70,6 +70,7 @@ class Store:
         by one — threads taking turns, each in SQLite's busy handler (sleeps of 1, 2, 5, 10… ms) or on a
         lock, were most of an ack's time under load. PostgreSQL needs neither."""
         if self._sqlite:
+            self._db()  # after a fork, this process's own group (and lock file) first
             return self._group.execute(statement, params)
         with self._db().begin() as conn:
             return db.execute(conn, statement, params)
