@@ -10,7 +10,8 @@ import contextlib
 import fcntl
 import logging
 import os
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,14 @@ def normalise(url: str) -> sa.URL:
     if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def write_lock_path(engine: Engine) -> str | None:
+    """The file a SQLite database's writers lock across processes (None: in memory, or not SQLite)."""
+    path = (engine.url.database or "") if is_sqlite(engine) else ""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return f"{path}.write-lock"
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -137,3 +146,112 @@ def current_revision(conn: Connection) -> str | None:
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+class _Pending:
+    __slots__ = ("error", "finished", "lead", "params", "result", "statement", "wake")
+
+    def __init__(self, statement: Any, params: dict[str, Any] | None):
+        self.statement = statement
+        self.params = params
+        self.wake = threading.Event()  # set when finished, or when this thread is to lead the next batch
+        self.lead = False
+        self.finished = False
+        self.result: tuple[int, list[Any]] = (0, [])
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """SQLite's writes: one transaction for all the threads of a process that want to write at that moment.
+
+    SQLite has one writer at a time. Threads taking turns on a lock, each with its own transaction, formed a
+    convoy under load: with 20 concurrent requests a claim waited ~70 ms for the lock to run a 0.5 ms
+    statement. Here one writer leads: it runs its own statement and those queued before the batch starts, in
+    arrival order, in one transaction, commits once and wakes their threads; the next queued writer then
+    leads the next batch (a request thread never runs more than its own batch). Nothing returns before the
+    commit that holds it, so a claim is still durable before its ack. If the shared transaction fails, each
+    statement runs again on its own, so one caller's error (a locked or unreachable database) is its own.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self, engine: Callable[[], Engine], lock_path: str | None = None):
+        self._engine = engine
+        self._lock = threading.Lock()  # guards the queue and the leader flag
+        self._queue: list[_Pending] = []
+        self._leading = False
+        self._lock_path = lock_path
+        self._lock_file: Any = None
+        self._lock_pid = 0
+
+    @contextlib.contextmanager
+    def _between_processes(self) -> Iterator[None]:
+        """Writers of other processes (gunicorn's workers) wait on a file lock, which wakes the next one as soon
+        as it is released, instead of in SQLite's busy handler, which polls with sleeps of 1, 2, 5, 10… ms: with
+        two workers, a claim's median was 17 ms of such sleeps against 0.15 ms of work. Opened per process (a
+        lock inherited across fork would be shared, not exclusive); anything else still has busy_timeout."""
+        if self._lock_path is None:
+            yield
+            return
+        if self._lock_file is None or self._lock_pid != os.getpid():
+            self._lock_file = open(self._lock_path, "a+")  # noqa: SIM115 (kept open for the process's life)
+            self._lock_pid = os.getpid()
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    def execute(self, statement: Any, params: dict[str, Any] | None = None) -> tuple[int, list[Any]]:
+        """(rows changed, rows returned), once committed."""
+        mine = _Pending(statement, params)
+        with self._lock:
+            self._queue.append(mine)
+            if not self._leading:
+                self._leading = mine.lead = True
+        if not mine.lead:
+            mine.wake.wait()
+        if not mine.finished:  # leading: this thread's statement is first in the queue
+            self._lead()
+        if mine.error is not None:
+            raise mine.error
+        return mine.result
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch, self._queue = self._queue[:self.MAX_BATCH], self._queue[self.MAX_BATCH:]
+        try:
+            self._run(batch)
+        finally:
+            with self._lock:
+                following = self._queue[0] if self._queue else None
+                if following is None:
+                    self._leading = False
+                else:
+                    following.lead = True
+            for p in batch:
+                p.finished = True
+                p.wake.set()
+            if following is not None:
+                following.wake.set()
+
+    def _run(self, batch: list[_Pending]) -> None:
+        try:
+            with self._between_processes(), self._engine().begin() as conn:
+                results = [execute(conn, p.statement, p.params) for p in batch]
+        except BaseException as exc:  # the transaction rolled back: one at a time, each with its own error
+            if len(batch) == 1:
+                batch[0].error = exc
+                return
+            for p in batch:
+                self._run([p])
+            return
+        for p, result in zip(batch, results, strict=True):
+            p.result = result
+
+
+def execute(conn: Connection, statement: Any, params: dict[str, Any] | None = None) -> tuple[int, list[Any]]:
+    """Run one statement: (rows changed, rows returned)."""
+    result = conn.execute(statement, params)
+    rows = list(result.all()) if result.returns_rows else []
+    return result.rowcount, rows
