@@ -45,9 +45,8 @@ class ServiceCard:
 
 
 def _compact_names(s: Service) -> set[str]:
-    """'apigateway', 'secretsmanager', 'ssm': the service as Security Hub control IDs spell it."""
-    return {s.id.replace("-", ""), s.id.removeprefix("aws-").replace("-", ""),  # "Backup.1" → aws-backup
-            *(a.replace(" ", "").replace("-", "").lower() for a in s.aliases)}
+    """As control IDs spell the service, also without "aws-" ("Backup.1" → aws-backup)."""
+    return build.compact_names(s) | {s.id.removeprefix("aws-").replace("-", "")}
 
 
 def _control_links(kb: KnowledgeBase) -> dict[str, tuple[tuple[str | None, str], ...]]:
@@ -99,6 +98,10 @@ class Engine:
             a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
         return m, a
 
+    def _said(self, m: Match) -> Callable[[str], float]:
+        """How plainly this question states a setting phrase (for override variants)."""
+        return lambda phrase: self.matcher.says(m.tokens, phrase)
+
     def _follow_up(self, m: Match, context: Context) -> Answer | None:
         """'what about lambda?' keeps the duty and switches the service; 'and backups?' keeps the service and
         switches the duty. A question that names both (or neither) is a fresh question and wins."""
@@ -110,7 +113,7 @@ class Engine:
             if duty is None:
                 return None
             a = build.for_duty(self.kb, m.text[:500], duty, service, FOLLOW_UP_CONFIDENCE, self.today,
-                               lambda phrase: self.matcher.says(m.tokens, phrase))
+                               self._said(m))
             return replace(a, summary=f"{a.summary} (same question as before, now for {service.name})")
         if names_task and not m.services and context.service and m.best.kind == "duty":
             service = self.kb.services.get(context.service)
@@ -118,7 +121,7 @@ class Engine:
             if service is None:
                 return None
             a = build.for_duty(self.kb, m.text[:500], duty, service, min(m.confidence, FOLLOW_UP_CONFIDENCE),
-                               self.today, lambda phrase: self.matcher.says(m.tokens, phrase))
+                               self.today, self._said(m))
             return replace(a, summary=f"{a.summary} (still about {service.name})")
         return None
 
@@ -203,9 +206,7 @@ class Engine:
             if category is not None:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
-        def said(phrase: str) -> float:
-            return self.matcher.says(m.tokens, phrase)
-
+        said = self._said(m)
         subject = min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)

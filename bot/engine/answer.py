@@ -81,10 +81,15 @@ def _controls(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[ControlRef, ...]:
     return tuple(refs)
 
 
+def compact_names(service: Service) -> set[str]:
+    """'apigateway', 'secretsmanager', 'ssm': the service as Security Hub control IDs spell their families."""
+    return {service.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in service.aliases)}
+
+
 def _fitting_controls(kb: KnowledgeBase, control_ids: tuple[str, ...], service: Service) -> tuple[str, ...]:
     """A duty's controls that fit one service: its own family (RDS.* for RDS) or account-wide ones.
     An RDS answer should not recommend Systems Manager patch compliance for EC2 instances."""
-    own = {service.id.replace("-", ""), *(a.replace(" ", "").replace("-", "").lower() for a in service.aliases)}
+    own = compact_names(service)
     return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE
                  and (not kb.controls[c].services or service.id in kb.controls[c].services))
 
