@@ -124,11 +124,13 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
     if override is not None:
         owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
         variant = next((v for v in override.variants if any(said(w) for w in v.when)), None)
+        own_sources: tuple[str, ...] = ()
         if variant is not None:  # "beanstalk with managed updates turned off"
             owner, aws_does, you_do = variant.owner, variant.aws_does, variant.customer_does
+            own_sources = variant.sources
         control_ids = (*override.controls, *fitting)
         provs = [override.provenance, service.provenance]
-        sources = (*override.provenance.sources, service.provenance.sources[0])
+        sources = (*own_sources, *override.provenance.sources, service.provenance.sources[0])
     else:
         owner = duty.owner_for(service.category)
         cat = kb.categories[service.category]

@@ -275,7 +275,8 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
                 s.customer_does, s.primary_duty, tuple(s.controls),
                 {o.duty: Override(o.duty, o.owner, o.aws_does, o.customer_does, tuple(o.controls),
                                   _provenance(o), tuple(Variant(tuple(v.when), v.owner, v.aws_does,
-                                                                v.customer_does) for v in o.variants))
+                                                                v.customer_does, tuple(v.sources), v.evidence)
+                                                        for v in o.variants))
                  for o in s.overrides},
                 _provenance(s),
             )

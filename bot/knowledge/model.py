@@ -88,6 +88,8 @@ class Variant:
     owner: str
     aws_does: str
     customer_does: str
+    sources: tuple[str, ...] = ()  # cited before the override's own
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)

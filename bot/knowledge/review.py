@@ -42,10 +42,22 @@ class Checkability:
     without_anchor: tuple[str, ...]
 
 
+def _checkable_rows(kb: KnowledgeBase) -> Iterator[tuple[str, bool, bool]]:
+    """(label, has an evidence line, cites a section #anchor) for every fact-bearing entry. A variant may
+    rest on its override's anchored section, but says in its own evidence line why its owner differs."""
+    for kind, ident, p in _provenances(kb):
+        yield f"{kind} {ident}", bool(p.evidence), p.anchored
+    for s in kb.services.values():
+        for o in s.overrides.values():
+            for v in o.variants:
+                anchored = any("#" in u for u in v.sources) or o.provenance.anchored
+                yield f"variant {s.id}/{o.duty} when {v.when[0]!r}", bool(v.evidence), anchored
+
+
 def checkability(kb: KnowledgeBase) -> Checkability:
-    rows = [(f"{kind} {ident}", p) for kind, ident, p in _provenances(kb) if kind != "category"]
-    return Checkability(len(rows), tuple(label for label, p in rows if not p.evidence),
-                        tuple(label for label, p in rows if not p.anchored))
+    rows = list(_checkable_rows(kb))
+    return Checkability(len(rows), tuple(label for label, ev, _ in rows if not ev),
+                        tuple(label for label, _, anchored in rows if not anchored))
 
 
 def due_for_review(kb: KnowledgeBase, today: dt.date) -> list[DueEntry]:

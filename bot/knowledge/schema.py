@@ -43,7 +43,7 @@ class Sourced(Strict):
     reviewed: dt.date
     review_days: int = Field(default=180, ge=1, le=3650)
     # What the cited section (a source with its #anchor) establishes, in our own words, so a reviewer can
-    # check the claim without reading the whole page. Optional for now: `srm validate` counts entries without.
+    # check the claim without reading the whole page. `srm validate` rejects a fact-bearing entry without it.
     evidence: Text | None = None
 
     @field_validator("sources")
@@ -92,6 +92,15 @@ class VariantDoc(Strict):
     owner: Owner
     aws_does: Text
     customer_does: Text
+    # A variant answers with another owner, so it says what establishes that owner: its own section of the
+    # override's page or another page (`sources`, cited first in the answer), and the evidence line.
+    sources: list[Url] = Field(default_factory=list)
+    evidence: Text | None = None
+
+    @field_validator("sources")
+    @classmethod
+    def _aws_urls(cls, urls: list[str]) -> list[str]:
+        return [_check_url(u) for u in urls]
 
 
 class OverrideDoc(Sourced):

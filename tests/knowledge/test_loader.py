@@ -209,7 +209,7 @@ def test_an_evidence_line_is_optional_and_counted(kbdir: Path) -> None:
     from bot.knowledge.review import checkability
 
     before = checkability(load(kbdir))
-    assert before.entries == 8 and len(before.without_evidence) == 8 and len(before.without_anchor) == 8
+    assert before.entries == 11 and len(before.without_evidence) == 11 and len(before.without_anchor) == 11
     edit(kbdir, 'sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html"]',
          'sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html'
          '#Mandatory_OS_Updates"]\n        evidence: RDS applies required OS updates in the maintenance window.')
@@ -217,4 +217,4 @@ def test_an_evidence_line_is_optional_and_counted(kbdir: Path) -> None:
     assert kb.services["rds"].overrides["guest-os-patching"].provenance.evidence.startswith("RDS applies")
     after = checkability(kb)
     assert "override rds/guest-os-patching" not in after.without_evidence + after.without_anchor
-    assert len(after.without_evidence) == len(after.without_anchor) == 7
+    assert len(after.without_evidence) == len(after.without_anchor) == 10
