@@ -1,5 +1,7 @@
 """`python -m bot`: Socket Mode worker (Procfile `worker:`, and `make run` when both tokens are set).
 
+With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set it answers every workspace installed through the web process's
+/slack/install (the installations are in the shared database); the install pages themselves need HTTP.
 With SRM_HEALTH_PORT set it also serves /healthz, /readyz and /metrics on that port (bot.ops), so a container
 engine or Prometheus can watch a process that otherwise listens on nothing.
 """
@@ -10,6 +12,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import logs, ops
 from bot.slack.app import build_app_verified, build_store, build_work
+from bot.slack.tokens import Installed
 from bot.startup import prepare
 
 
@@ -19,7 +22,8 @@ def main() -> None:
     store = build_store(settings)
     work = build_work(settings, engine, store)
     if settings.health_port:
-        ops.serve(settings.health_port, engine, store)
+        installations = work.tokens.store if isinstance(work.tokens, Installed) else None
+        ops.serve(settings.health_port, engine, store, installations=installations)
     work.start_background()
     try:
         SocketModeHandler(build_app_verified(settings, work), settings.app_token).start()

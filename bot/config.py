@@ -19,8 +19,18 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class OAuth:
+    """SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: install in many workspaces (each team's bot token is kept in the
+    database, bot.slack.tokens) instead of one SLACK_BOT_TOKEN."""
+
+    client_id: str
+    client_secret: str
+    redirect_uri: str | None = None  # SLACK_REDIRECT_URI: only when the app lists several redirect URLs
+
+
+@dataclass(frozen=True)
 class Settings:
-    bot_token: str
+    bot_token: str  # "" in OAuth mode: every workspace has its own, looked up per request
     signing_secret: str | None
     app_token: str | None
     api_base_url: str
@@ -35,12 +45,16 @@ class Settings:
     admins: frozenset[str] = frozenset()  # SRM_ADMINS: user ids who see the week's gaps on the Home tab
     escalation_channel: str | None = None  # SRM_ESCALATION_CHANNEL: where "Ask the security team" posts
     health_port: int | None = None  # SRM_HEALTH_PORT: the Socket Mode worker's /healthz, /readyz, /metrics
+    oauth: OAuth | None = None  # many workspaces (install at /slack/install); None: SLACK_BOT_TOKEN, one workspace
 
     @classmethod
     def from_env(cls, *, mode: str, env: Mapping[str, str] | None = None) -> Settings:
         """mode is "http" (needs the signing secret) or "socket" (needs the app-level token)."""
         env = os.environ if env is None else env
-        required = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if mode == "http" else "SLACK_APP_TOKEN"]
+        oauth = _oauth(env)
+        required = ["SLACK_SIGNING_SECRET" if mode == "http" else "SLACK_APP_TOKEN"]
+        if oauth is None:
+            required.insert(0, "SLACK_BOT_TOKEN")
         for name in required:
             if not env.get(name, "").strip():
                 raise ConfigError(f"{name} is not set; it is required to run srm in {mode} mode (see README).")
@@ -59,7 +73,7 @@ class Settings:
             raise ConfigError(f"SRM_CLAIM_LEASE_SECONDS ({lease:g}) must exceed SRM_DELIVERY_DEADLINE_SECONDS "
                               f"+ SRM_CALL_TIMEOUT_SECONDS + 1 ({deadline + timeout + 1:g})")
         return cls(
-            bot_token=env["SLACK_BOT_TOKEN"].strip(),
+            bot_token="" if oauth else env["SLACK_BOT_TOKEN"].strip(),
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
             app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
             api_base_url=base if base.endswith("/") else base + "/",  # slack_sdk joins with urljoin
@@ -74,7 +88,21 @@ class Settings:
             admins=frozenset(u.strip() for u in env.get("SRM_ADMINS", "").split(",") if u.strip()),
             escalation_channel=env.get("SRM_ESCALATION_CHANNEL", "").strip() or None,
             health_port=int(health_port) if health_port else None,
+            oauth=oauth,
         )
+
+
+def _oauth(env: Mapping[str, str]) -> OAuth | None:
+    """Both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, or neither (then SLACK_BOT_TOKEN is the one workspace's)."""
+    client_id = env.get("SLACK_CLIENT_ID", "").strip()
+    secret = env.get("SLACK_CLIENT_SECRET", "").strip()
+    if bool(client_id) != bool(secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise ConfigError(f"{missing} is not set; installing in several workspaces needs both SLACK_CLIENT_ID "
+                          "and SLACK_CLIENT_SECRET (or neither, and SLACK_BOT_TOKEN for one workspace)")
+    if not client_id:
+        return None
+    return OAuth(client_id, secret, env.get("SLACK_REDIRECT_URI", "").strip() or None)
 
 
 def _privacy(env: Mapping[str, str]) -> Privacy:

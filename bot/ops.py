@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 
 from bot import metrics
 from bot.engine import Engine
@@ -42,10 +42,18 @@ def knowledge_loaded(engine: Engine | None) -> bool:
     return counts.get("services", 0) > 0 and counts.get("duties", 0) > 0
 
 
-def readiness(engine: Engine | None, store: Store | None) -> tuple[int, bytes]:
-    """(status, JSON body): 200 when every check passes, else 503 naming the ones that failed."""
+class Pingable(Protocol):
+    def ping(self) -> bool: ...
+
+
+def readiness(engine: Engine | None, store: Store | None,
+              installations: Pingable | None = None) -> tuple[int, bytes]:
+    """(status, JSON body): 200 when every check passes, else 503 naming the ones that failed. In OAuth mode
+    the installation store is checked too: without it no workspace's token can be found."""
     checks = {"knowledge": "ok" if knowledge_loaded(engine) else "failed",
               "database": "ok" if store is None or store.ping() else "unreachable"}
+    if installations is not None:
+        checks["installations"] = "ok" if installations.ping() else "unreachable"
     failed = [name for name, value in checks.items() if value != "ok"]
     body = {"status": "not ready" if failed else "ready", **checks}
     if failed:
@@ -53,26 +61,27 @@ def readiness(engine: Engine | None, store: Store | None) -> tuple[int, bytes]:
     return (503 if failed else 200), json.dumps(body).encode()
 
 
-def route(path: str, engine: Engine | None, store: Store | None,
-          health: bytes | None = None) -> tuple[int, bytes, str] | None:
+def route(path: str, engine: Engine | None, store: Store | None, health: bytes | None = None,
+          installations: Pingable | None = None) -> tuple[int, bytes, str] | None:
     """(status, body, content type) for the three operations paths; None for any other path."""
     if path == "/healthz":
         return 200, health if health is not None else json.dumps({"status": "ok"}).encode(), JSON
     if path == "/readyz":
-        status, body = readiness(engine, store)
+        status, body = readiness(engine, store, installations)
         return status, body, JSON
     if path == "/metrics":
         return 200, metrics.exposition(), metrics.CONTENT_TYPE
     return None
 
 
-def serve(port: int, engine: Engine | None, store: Store | None, host: str = "0.0.0.0") -> ThreadingHTTPServer:
+def serve(port: int, engine: Engine | None, store: Store | None, host: str = "0.0.0.0",
+          installations: Pingable | None = None) -> ThreadingHTTPServer:
     """Serve /healthz, /readyz and /metrics on `port` from a daemon thread; returns the server (port 0: any)."""
     health = health_body(engine) if engine is not None else None
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            found = route(self.path.split("?", 1)[0], engine, store, health)
+            found = route(self.path.split("?", 1)[0], engine, store, health, installations)
             status, body, kind = found if found is not None else (404, b'{"error": "not found"}', JSON)
             self.send_response(status)
             self.send_header("Content-Type", kind)

@@ -159,8 +159,9 @@ class Deliverer:
     base_url: str
     timing: Timing = field(default_factory=Timing)
 
-    def send(self, message: Send, until: float, question_id: str) -> bool:
-        """True once Slack accepted the message; False (logged with the question id) after the deadline."""
+    def send(self, message: Send, until: float, question_id: str, token: str | None = None) -> bool:
+        """True once Slack accepted the message; False (logged with the question id) after the deadline.
+        `token`: the asking workspace's bot token in OAuth mode (bot.slack.tokens); else the deliverer's."""
         kwargs = no_pings(message.kwargs, message.allow_user)
         handlers = retry_handlers(until, self.timing)
         try:
@@ -172,7 +173,7 @@ class Deliverer:
                     return True
                 error: Any = f"HTTP {r.status_code}"
             else:
-                web = WebClient(token=self.token, base_url=self.base_url,
+                web = WebClient(token=token or self.token, base_url=self.base_url,
                                 timeout=self.timing.call_timeout, retry_handlers=handlers)  # type: ignore[arg-type]
                 web.api_call(message.method, json=kwargs)
                 return True

@@ -25,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are a few KB; 1 MB is generous
 MAX_FORM_FIELDS = 100
 MAX_CLOCK_SKEW = 300  # Slack's rule: reject requests more than five minutes old (or ahead)
-HANDLED_EVENTS = {"app_mention": ("channel", "ts"), "message": ("channel",), "app_home_opened": ("user",)}
+HANDLED_EVENTS = {"app_mention": ("channel", "ts"), "message": ("channel",), "app_home_opened": ("user",),
+                  "app_uninstalled": (), "tokens_revoked": ()}  # the last two: OAuth mode forgets the team
 HANDLED_COMMANDS = {"/srm"}
 HANDLED_INTERACTIONS = {"block_actions", "message_action", "view_submission"}
 HANDLED_SHORTCUTS = {"who_owns_this"}  # message shortcuts' callback_id (manifest.yaml)

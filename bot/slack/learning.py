@@ -17,6 +17,7 @@ from bot.engine.answer import SURE, Answer
 from bot.render import gaps as render_gaps
 from bot.render import learning as lr
 from bot.slack.delivery import RESPONSE_URL, Send
+from bot.slack.tokens import Tokens
 from bot.slack.work import Job
 from bot.store import AnswerRecord, Correction, FeedbackAbout, Privacy, Store
 from bot.store import gaps as store_gaps
@@ -56,6 +57,7 @@ class Loop:
     token: str = ""
     api_base_url: str = "https://slack.com/api/"
     call_timeout: float = 3.0
+    tokens: Tokens | None = None  # OAuth mode: the asking workspace's bot token (else `token`)
 
     # ---- answers ---------------------------------------------------------------------------------------
 
@@ -101,7 +103,7 @@ class Loop:
         channel = self.escalation_channel
         if not channel:
             return []
-        permalink = None if job.ephemeral else self.permalink(job.channel, _s(job.data.get("message_ts")))
+        permalink = None if job.ephemeral else self.permalink(job, _s(job.data.get("message_ts")))
         summary = answer.summary if answer.answered else f"{answer.summary} (not answered)"
         post = lr.escalation_post(answer.question, job.user, summary, permalink, answer.answered)
         sends = [Send("chat.postMessage", {"channel": channel, **post}, allow_user=job.user)]
@@ -113,11 +115,13 @@ class Loop:
             sends.append(Send("chat.postMessage", {"channel": job.user, **told}))
         return sends
 
-    def permalink(self, channel: str | None, message_ts: str | None) -> str | None:
+    def permalink(self, job: Job, message_ts: str | None) -> str | None:
+        channel = job.channel
         if not channel or not message_ts:
             return None
+        token = self.tokens.for_job(job) if self.tokens is not None else self.token
         try:
-            web = WebClient(token=self.token, base_url=self.api_base_url, timeout=self.call_timeout)
+            web = WebClient(token=token, base_url=self.api_base_url, timeout=self.call_timeout)
             link = web.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
         except Exception as exc:  # no link is better than no escalation
             log.warning("permalink unavailable", extra={"error": repr(exc)[:200]})

@@ -20,11 +20,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import metrics
 from bot.slack.dedupe import Claim, ClaimStore
-from bot.slack.delivery import Deliverer, Send
+from bot.slack.delivery import RESPONSE_URL, Deliverer, Send
+
+if TYPE_CHECKING:
+    from bot.slack.tokens import Tokens
 
 log = logging.getLogger("srm.work")
 
@@ -47,6 +50,8 @@ class Job:
     response_url: str | None = None
     ephemeral: bool = False
     team: str | None = None  # the workspace: thread context and quiz progress are kept per team
+    enterprise: str | None = None  # the Enterprise Grid org, if any
+    org_install: bool = False  # installed org-wide: the org's bot answers every workspace (bot.slack.tokens)
     data: dict[str, Any] = field(default_factory=dict)  # what a kind needs beyond these (escalation, corrections)
 
     def dumps(self) -> str:
@@ -123,8 +128,9 @@ class AnswerPool:
 
 class Work:
     def __init__(self, store: ClaimStore, pool: AnswerPool, deliverer: Deliverer,
-                 plan: Callable[[Job], list[Send]], deadline: float):
+                 plan: Callable[[Job], list[Send]], deadline: float, tokens: Tokens | None = None):
         self.store = store
+        self.tokens = tokens  # None: the deliverer's own token (one workspace)
         self.pool = pool
         self.deliverer = deliverer
         self.plan = plan
@@ -156,11 +162,17 @@ class Work:
                 log.info("taken over while queued", extra={"question_id": claim.key})
                 return
             until = time.monotonic() + self.deadline
-            messages = self.plan(Job.loads(claim.job))
+            job = Job.loads(claim.job)
+            token = self.tokens.for_job(job) if self.tokens is not None else None
+            messages = self.plan(job)
+            if self.tokens is not None and token is None:  # uninstalled since: only a response_url still works
+                log.warning("workspace not installed: Web API messages dropped",
+                            extra={"question_id": claim.key, "team": job.team})
+                messages = [m for m in messages if m.method == RESPONSE_URL]
             for i, message in enumerate(messages):
                 if i < claim.sent:
                     continue
-                if not self.deliverer.send(message, until, claim.key):
+                if not self.deliverer.send(message, until, claim.key, token):
                     return  # not done: after the lease another attempt (up to the store's limit) retries it
                 if i + 1 < len(messages):
                     self.store.progress(claim, i + 1)

@@ -98,6 +98,10 @@ class Store:
     def close(self) -> None:
         self._engine.dispose()
 
+    def engine(self) -> Engine:
+        """The engine for the Slack installation stores (bot.store.installations), fork-safe and migrated."""
+        return self._db()
+
     # ---- thread context and quiz progress (issue 9) ----------------------------------------------------
 
     def get_context(self, team: str, channel: str, thread: str, now: float | None = None) -> dict | None:

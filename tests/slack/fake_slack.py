@@ -31,6 +31,34 @@ class Call:
     at: float  # time.monotonic() on arrival, for benchmarks
 
 
+@dataclass
+class Workspace:
+    """A workspace (or an Enterprise Grid org, org_install) that installs srm through OAuth: oauth.v2.access
+    with `code` returns its bot token; auth.test with that token answers for it."""
+
+    code: str
+    team: str | None
+    token: str
+    enterprise: str | None = None
+    org_install: bool = False
+    refresh_token: str | None = None  # token rotation on: the bot token expires after `expires_in` seconds
+    expires_in: int = 43_200
+    bot_user: str = BOT_USER_ID
+    bot_id: str = BOT_ID
+
+    def access(self) -> dict[str, Any]:
+        reply: dict[str, Any] = {
+            "ok": True, "app_id": "A111", "token_type": "bot", "access_token": self.token,
+            "scope": "commands,app_mentions:read,chat:write,im:history,assistant:write",
+            "bot_user_id": self.bot_user, "authed_user": {"id": "UINSTALLER"},
+            "team": {"id": self.team, "name": f"Team {self.team}"} if self.team else None,
+            "enterprise": {"id": self.enterprise, "name": "Org"} if self.enterprise else None,
+            "is_enterprise_install": self.org_install}
+        if self.refresh_token:
+            reply.update(refresh_token=self.refresh_token, expires_in=self.expires_in)
+        return reply
+
+
 @dataclass(frozen=True)
 class Faults:
     """Random faults on calls whose path starts with one of `paths`: HTTP 500s, and hangs that end with a
@@ -58,6 +86,8 @@ class FakeSlack:
         self._hangs: dict[str, list[threading.Event | float]] = defaultdict(list)
         self.arrivals: list[str] = []  # every path, recorded when the request arrives (calls: when answered)
         self.faults = Faults()
+        self.workspaces: list[Workspace] = []  # OAuth installs (add_workspace)
+        self.refreshes = 0
         self._random = random.Random(1)
         self._lock = threading.Lock()
         fake = self
@@ -79,7 +109,7 @@ class FakeSlack:
                         fake.calls.append(Call(self.path, dict(self.headers), body, HANG, time.monotonic()))
                     self.close_connection = True
                     return
-                status, headers, reply = fake._reply(self.path, body)
+                status, headers, reply = fake._reply(self.path, body, self.headers.get("Authorization", ""))
                 with fake._lock:
                     fake.calls.append(Call(self.path, dict(self.headers), body, status, time.monotonic()))
                 data = json.dumps(reply).encode() if isinstance(reply, dict) else str(reply).encode()
@@ -117,6 +147,41 @@ class FakeSlack:
         """The next call to `path` gets this reply instead of the normal one."""
         self._scripted[path].append((status, headers or {}, body or {"ok": False, "error": "ratelimited"}))
 
+    def add_workspace(self, workspace: Workspace) -> Workspace:
+        with self._lock:
+            self.workspaces.append(workspace)
+        return workspace
+
+    def _workspace(self, **match: Any) -> Workspace | None:
+        with self._lock:
+            return next((w for w in self.workspaces if all(getattr(w, k) == v for k, v in match.items())), None)
+
+    def _oauth(self, body: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: a code from an install, or (token rotation) a refresh token for a new bot token."""
+        if body.get("grant_type") == "refresh_token":
+            w = self._workspace(refresh_token=body.get("refresh_token"))
+            if w is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            with self._lock:
+                self.refreshes += 1
+                w.token = f"{w.token.split('~')[0]}~{self.refreshes}"  # a new bot token for every refresh
+            return {**w.access(), "expires_in": w.expires_in}
+        w = self._workspace(code=body.get("code"))
+        return w.access() if w else {"ok": False, "error": "invalid_code"}
+
+    def _auth_test(self, token: str) -> dict[str, Any]:
+        w = self._workspace(token=token)
+        if w is None:  # the single-workspace token of most tests
+            return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "T111",
+                    "user": "srm", "team": "Test", "url": "https://test.slack.com/"}
+        return {"ok": True, "user_id": w.bot_user, "bot_id": w.bot_id, "team_id": w.team,
+                "enterprise_id": w.enterprise, "is_enterprise_install": w.org_install, "user": "srm",
+                "team": f"Team {w.team}", "url": "https://test.slack.com/"}
+
+    def tokens_used(self, path: str) -> list[str]:
+        """The bot token each call to `path` carried (Authorization: Bearer …)."""
+        return [c.headers.get("Authorization", "").removeprefix("Bearer ") for c in self.received(path)]
+
     def hang(self, path: str, seconds: float = 10.0, times: int = 1) -> None:
         """The next `times` calls to `path` are held for `seconds`, then dropped without an answer."""
         with self._lock:
@@ -148,7 +213,7 @@ class FakeSlack:
             time.sleep(how)
         return True
 
-    def _reply(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+    def _reply(self, path: str, body: dict[str, Any], auth: str = "") -> tuple[int, dict[str, str], Any]:
         with self._lock:
             if self._scripted[path]:
                 return self._scripted[path].pop(0)
@@ -159,8 +224,9 @@ class FakeSlack:
             return 200, {}, "ok"
         method = path.removeprefix("/api/")
         if method == "auth.test":
-            return 200, {}, {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "T111",
-                             "user": "srm", "team": "Test", "url": "https://test.slack.com/"}
+            return 200, {}, self._auth_test(auth.removeprefix("Bearer ") or str(body.get("token", "")))
+        if method == "oauth.v2.access":
+            return 200, {}, self._oauth(body)
         if method == "chat.postMessage":
             return 200, {}, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
                              "message": {"text": body.get("text", "")}}

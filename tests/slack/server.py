@@ -12,7 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -38,6 +38,10 @@ class Response:
     status: int
     body: bytes
     seconds: float
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    def header(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
 
 
 class WebProcess:
@@ -94,9 +98,9 @@ class WebProcess:
         start = time.perf_counter()
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
-                return Response(r.status, r.read(), time.perf_counter() - start)
+                return Response(r.status, r.read(), time.perf_counter() - start, list(r.headers.items()))
         except urllib.error.HTTPError as e:
-            return Response(e.code, e.read(), time.perf_counter() - start)
+            return Response(e.code, e.read(), time.perf_counter() - start, list(e.headers.items()))
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)

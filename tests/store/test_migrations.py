@@ -15,8 +15,9 @@ from bot.store import open_store
 from bot.store.db import database_url
 from bot.store.records import Privacy
 
+HEAD = "0002"
 TABLES = {"claims", "thread_context", "quiz_progress", "answers", "feedback", "corrections", "srm_meta",
-          "alembic_version"}
+          "alembic_version", "slack_installations", "slack_bots", "slack_oauth_states"}  # 0002: OAuth mode
 
 
 def _open(url: str) -> str | None:
@@ -36,18 +37,18 @@ def tables(url: str) -> set[str]:
 
 
 def test_from_empty_to_head_and_again_is_a_no_op(store_url: str) -> None:
-    assert _open(store_url) == "0001"
+    assert _open(store_url) == HEAD
     assert tables(store_url) >= TABLES
     s = open_store(store_url, Privacy())
     salt = s._user_salt()
-    assert _open(store_url) == "0001"
+    assert _open(store_url) == HEAD
     assert open_store(store_url, Privacy())._user_salt() == salt  # a re-run never regenerates the salt
     s.close()
 
 
 def test_several_processes_starting_at_once_migrate_once(store_url: str) -> None:
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        assert pool.map(_open, [store_url] * 4) == ["0001"] * 4
+        assert pool.map(_open, [store_url] * 4) == [HEAD] * 4
 
 
 def test_the_sqlite_file_is_created_in_wal_mode(tmp_path: Path) -> None:
@@ -79,7 +80,7 @@ def test_default_url_is_a_file_under_the_data_dir(tmp_path: Path) -> None:
 
 def test_srm_migrate(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--database", store_url]) == 0
-    assert capsys.readouterr().out.strip() == "database at revision 0001"
+    assert capsys.readouterr().out.strip() == "database at revision 0002"
     assert main(["migrate", "--database", store_url]) == 0
 
 

@@ -14,6 +14,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from slack_bolt.request.internals import extract_enterprise_id, extract_is_enterprise_install, extract_team_id
+
 from bot import metrics, quiz
 from bot.engine import EXAMPLES, Context, Engine
 from bot.engine.answer import Answer
@@ -81,24 +83,30 @@ def _str(value: object) -> str:
 
 
 def _team(body: dict[str, Any]) -> str | None:
-    team = body.get("team")
-    for value in (body.get("team_id"), team.get("id") if isinstance(team, dict) else team):
-        if isinstance(value, str) and value:
-            return value
-    return None
+    """The workspace the app is installed in, as Bolt reads it (authorizations first: in a shared channel the
+    event's own team_id may be the other organisation's)."""
+    team = extract_team_id(body)
+    return team if isinstance(team, str) and team else None
+
+
+def _workspace(body: dict[str, Any]) -> dict[str, Any]:
+    """Who asked, as the Job keeps it: the team (thread context, quiz progress), and for OAuth mode the
+    Enterprise Grid org and whether the app is installed org-wide (which bot token answers)."""
+    return {"team": _team(body), "enterprise": extract_enterprise_id(body),
+            "org_install": bool(extract_is_enterprise_install(body))}
 
 
 def command_job(body: dict[str, Any]) -> Job:
     return Job(stable_key("cmd", body, body.get("trigger_id")), "command", _str(body.get("text")),
                response_url=body.get("response_url"), user=body.get("user_id"), channel=body.get("channel_id"),
-               team=_team(body))
+               **_workspace(body))
 
 
 def event_job(body: dict[str, Any], kind: str) -> Job:
     event = body["event"]
     thread = (event.get("thread_ts") or event.get("ts")) if kind == "mention" else event.get("thread_ts")
     return Job(stable_key("ev", body, body.get("event_id")), kind, _str(event.get("text")),
-               channel=event.get("channel"), thread_ts=thread, user=event.get("user"), team=_team(body))
+               channel=event.get("channel"), thread_ts=thread, user=event.get("user"), **_workspace(body))
 
 
 def _channel(body: dict[str, Any]) -> str | None:
@@ -116,14 +124,14 @@ def action_job(body: dict[str, Any], kind: str, **data: Any) -> Job:
                user=body["user"]["id"], response_url=body.get("response_url"),
                ephemeral=bool(container.get("is_ephemeral")),
                channel=_channel(body) or _str(container.get("channel_id")) or None,
-               team=_team(body), data={"message_ts": container.get("message_ts"), **data})
+               **_workspace(body), data={"message_ts": container.get("message_ts"), **data})
 
 
 def shortcut_job(body: dict[str, Any]) -> Job:
     """"Who owns this?" on a message: its text, blocks and attachments, answered privately at response_url."""
     return Job(stable_key("sc", body, body.get("trigger_id")), "shortcut", message_text(body.get("message")),
                user=body["user"]["id"], response_url=body.get("response_url"), ephemeral=True,
-               channel=_channel(body), team=_team(body))
+               channel=_channel(body), **_workspace(body))
 
 
 def correction_job(body: dict[str, Any]) -> Job:
@@ -139,7 +147,7 @@ def correction_job(body: dict[str, Any]) -> Job:
         return got if isinstance(got, str) and got.strip() else None
 
     return Job(stable_key("view", body, view.get("id")), "correction", user=body["user"]["id"],
-               team=_team(body), channel=_str(meta.get("c")) or None,
+               **_workspace(body), channel=_str(meta.get("c")) or None,
                data={"a": meta.get("a"), "q": meta.get("q"), "wrong": field(lr.WRONG),
                      "owner": field(lr.OWNER, "option"), "source": field(lr.SOURCE)})
 
