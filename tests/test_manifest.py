@@ -5,7 +5,8 @@ from __future__ import annotations
 import yaml
 
 from bot.render import blocks as bk
-from bot.slack.guard import HANDLED_SHORTCUTS
+from bot.slack.app import BOT_SCOPES
+from bot.slack.guard import HANDLED_EVENTS, HANDLED_SHORTCUTS
 from bot.slack.listeners.shortcuts import WHO_OWNS_THIS
 from tests.conftest import ROOT
 
@@ -48,3 +49,18 @@ def test_manifest_declares_the_message_shortcut_srm_listens_for() -> None:
     assert shortcut["type"] == "message" and shortcut["callback_id"] == WHO_OWNS_THIS
     assert WHO_OWNS_THIS in HANDLED_SHORTCUTS
     assert len(shortcut["name"]) <= 25 and len(shortcut["description"]) <= 80
+
+
+def test_the_oauth_manifest_is_the_same_app_plus_install_settings() -> None:
+    """manifest.oauth.yaml (many workspaces) differs from manifest.yaml only where OAuth mode needs it."""
+    one = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    many = yaml.safe_load((ROOT / "manifest.oauth.yaml").read_text())
+    assert many["oauth_config"]["redirect_urls"] == ["https://srm.example.com/slack/oauth_redirect"]
+    assert set(many["settings"]["event_subscriptions"]["bot_events"]) - set(
+        one["settings"]["event_subscriptions"]["bot_events"]) == {"app_uninstalled", "tokens_revoked"}
+    assert many["settings"]["token_rotation_enabled"] is True and one["settings"]["token_rotation_enabled"] is False
+    assert many["settings"]["org_deploy_enabled"] is True
+    assert set(many["oauth_config"]["scopes"]["bot"]) == set(one["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
+    for key in ("display_information", "features"):
+        assert many[key] == one[key]
+    assert set(HANDLED_EVENTS) >= {"app_uninstalled", "tokens_revoked"}  # the guard lets them through to Bolt
