@@ -61,12 +61,12 @@ def mention_from(text: str, team: str | None, enterprise: str | None = None, org
     return body
 
 
-def uninstalled(team: str) -> dict[str, Any]:
+def uninstalled(team: str, kind: str = "app_uninstalled", **event: Any) -> dict[str, Any]:
     return {"token": "x", "team_id": team, "api_app_id": "A111", "type": "event_callback",
-            "event_id": f"EvUNINSTALL{team}", "event_time": int(time.time()),
+            "event_id": f"Ev{kind}{team}", "event_time": int(time.time()),
             "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "UBOTSRM01", "is_bot": True,
                                 "is_enterprise_install": False}],
-            "event": {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"}}
+            "event": {"type": kind, "event_ts": f"{time.time():.6f}", **event}}
 
 
 def answered_in(fake: FakeSlack, body: dict[str, Any]) -> list[str]:
@@ -123,14 +123,17 @@ def test_a_failed_install_stores_nothing(oauth_host: tuple[str, WebProcess, Fake
     assert installed_teams(url) == []
 
 
-def test_uninstalled_team_is_forgotten_and_ignored_others_still_answered(
+def test_uninstalled_or_revoked_team_is_forgotten_and_ignored_others_still_answered(
         oauth_host: tuple[str, WebProcess, FakeSlack]) -> None:
     url, proc, fake = oauth_host
     fake.add_workspace(Workspace("code-a", "T0A", "xoxb-a"))
     fake.add_workspace(Workspace("code-b", "T0B", "xoxb-b"))
-    assert install(proc, "code-a").status == install(proc, "code-b").status == 200
+    fake.add_workspace(Workspace("code-c", "T0C", "xoxb-c"))
+    assert install(proc, "code-a").status == install(proc, "code-b").status == install(proc, "code-c").status == 200
 
     assert proc.post_signed(event_body(uninstalled("T0A"))).status == 200
+    revoked = uninstalled("T0C", "tokens_revoked", tokens={"oauth": [], "bot": ["UBOTSRM01"]})
+    assert proc.post_signed(event_body(revoked)).status == 200
     deadline = time.monotonic() + 10
     while installed_teams(url) != [(None, "T0B")]:
         assert time.monotonic() < deadline, installed_teams(url)
