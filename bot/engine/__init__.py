@@ -99,8 +99,10 @@ class Engine:
         return m, a
 
     def _said(self, m: Match) -> Callable[[str], float]:
-        """How plainly this question states a setting phrase (for override variants)."""
-        return lambda phrase: self.matcher.says(m.tokens, phrase)
+        """How plainly this question states a setting phrase (for override variants). After a move ("we run
+        self-managed AD … if we move to AWS Managed Microsoft AD"), only what is said from the move on."""
+        tokens = m.tokens[m.moved_to[1]:] if m.moved_to else m.tokens
+        return lambda phrase: self.matcher.says(tokens, phrase)
 
     def _follow_up(self, m: Match, context: Context) -> Answer | None:
         """'what about lambda?' keeps the duty and switches the service; 'and backups?' keeps the service and
@@ -207,7 +209,8 @@ class Engine:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
         said = self._said(m)
-        subject = min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
+        moved = self.kb.services[m.moved_to[0]] if m.moved_to else None
+        subject = moved or min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
         others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)

@@ -40,6 +40,11 @@ _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
 MOVE_WORDS = frozenset({"from", "move", "moved", "moving", "migrate", "migrated", "migrating", "switch", "switched"})
+# "if we move to RDS", "switching over to Fargate", "migrate it onto MSK": the service the question is about is
+# the one it would run on, not the one it runs on today (whose stated settings describe the past)
+MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated", "migrating", "migrates",
+                        "switch", "switched", "switching", "transition", "transitioning", "port", "porting"})
+MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
 PARTIAL_SCENARIO = 1.0  # part of an incident's phrase, in a question that reports no incident
 SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
@@ -146,6 +151,7 @@ class Match:
     controls: tuple[str, ...] = ()  # Security Hub control IDs named ("EC2.8"), as the knowledge base spells them
     retired_controls: tuple[str, ...] = ()  # … that Security Hub has retired ("S3.4")
     unknown_controls: tuple[str, ...] = ()  # … of a known family but not known ("EC2.999")
+    moved_to: tuple[str, int] | None = None  # "if we move to RDS": that service, and where it is named
     exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
@@ -347,6 +353,22 @@ class Matcher:
                               and not any(x.startswith(s + "-") for x in specific)]
         return ordered, used, bool(strong)
 
+    def _moved_to(self, tokens: list[str], services: list[str]) -> tuple[str, int] | None:
+        """The service a move goes to ("if we move to aws managed microsoft ad", "switching over to fargate"),
+        and the position where its name starts."""
+        if not services:
+            return None
+        for i in range(1, len(tokens)):
+            if tokens[i - 1] not in {"to", "onto", "into"}:
+                continue
+            if not MOVE_VERBS.intersection(tokens[max(0, i - 1 - MOVE_REACH):i - 1]):
+                continue
+            for size in range(min(self.aliases.longest, len(tokens) - i), 0, -1):
+                sid = self.aliases.strong.get(tuple(tokens[i:i + size]))
+                if sid is not None and sid in services:
+                    return sid, i
+        return None
+
     def _find_category(self, tokens: list[str], used: set[int]) -> str | None:
         """A category named as such ("abstracted services"); its words are then not duty words."""
         for size in range(self.aliases.longest, 0, -1):
@@ -492,6 +514,7 @@ class Matcher:
         said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
         tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
+        moved_to = self._moved_to(tokens, services)
         category = self._find_category(tokens, used)
         content = self._content(tokens)
         rest = self._content([t for i, t in enumerate(tokens) if i not in used])
@@ -503,7 +526,7 @@ class Matcher:
                      other_cloud=self._other_cloud(said, services, named),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
-                     howto=bool(self._find_phrase(said, self.howto)))
+                     howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to)
         base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said),

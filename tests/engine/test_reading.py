@@ -109,3 +109,16 @@ def test_a_pasted_guardduty_finding_type_reads_as_words_not_a_product(engine: En
     assert a.answered and a.owner == "customer"  # never "I only know AWS" for a CamelCase finding name
     b = engine.ask("Recon:EC2/PortProbeUnprotectedPort on our bastion, is that on us?")
     assert b.answered and b.service.id == "ec2" and b.scenario is not None
+
+
+def test_a_move_makes_its_target_the_subject_and_leaves_the_old_settings_behind(engine: Engine) -> None:
+    today = engine.ask("our postgres runs on ec2 today. who patches the os?")
+    moving = engine.ask("our postgres runs on ec2 today. if we move to rds, who patches the os?")
+    assert (today.service.id, today.owner) == ("ec2", "customer")
+    assert (moving.service.id, moving.owner) == ("rds", "aws")
+    # a stated setting before the move describes the old platform: "self-managed AD" is not the managed one
+    stays = engine.ask("we run self managed ad today. who patches the domain controllers in directory service?")
+    moved = engine.ask("we run self managed ad today. if we move to aws managed microsoft ad, do we still "
+                       "need to patch the domain controllers?")
+    assert stays.owner == "customer" and moved.owner == "aws"
+    assert engine.matcher.match("we copy logs from ec2 to s3 — who patches ec2?").moved_to is None  # no move
