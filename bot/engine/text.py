@@ -94,7 +94,7 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     marks = list(_OPTION.finditer(text))
     letters = [m.group(1).upper() for m in marks]
     if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
-        return None, ()
+        return _spelled_options(text)
     stem_ = text[:marks[0].start()]
     if not re.search(r"\bwhich\b", stem_, re.IGNORECASE):
         return None, ()
@@ -103,6 +103,22 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     options = tuple(text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
                     for i, b in enumerate(bounds))
     return wants, options if wants else ()
+
+
+_OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
+
+
+def _spelled_options(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """The same without letters: 'Which of these is AWS's job: X, Y, or Z?' (a colon, then two to four
+    options of two words or more, the last after "or")."""
+    stem_, colon, rest = text.partition(":")
+    if not colon or not re.search(r"\bwhich\b", stem_, re.IGNORECASE) or not re.search(r"\bor\b", rest):
+        return None, ()
+    wants = "customer" if _WANTS_CUSTOMER.search(stem_) else "aws" if _WANTS_AWS.search(stem_) else None
+    options = tuple(o.strip(" ,;.?") for o in _OR.split(rest.strip().rstrip("?.").strip()))
+    if not wants or not 2 <= len(options) <= 4 or any(len(o.split()) < 2 for o in options):
+        return None, ()
+    return wants, options
 
 
 def clauses(text: str) -> list[tuple[str, bool]]:

@@ -122,3 +122,22 @@ def test_a_move_makes_its_target_the_subject_and_leaves_the_old_settings_behind(
                        "need to patch the domain controllers?")
     assert stays.owner == "customer" and moved.owner == "aws"
     assert engine.matcher.match("we copy logs from ec2 to s3 — who patches ec2?").moved_to is None  # no move
+
+
+def test_exam_options_lettered_or_spelled_out_pick_the_one_the_asked_owner_has(engine: Engine) -> None:
+    from bot.engine.text import exam_options
+
+    lettered = ("Which of these is AWS's responsibility? A) patching the guest os on ec2 "
+                "B) physical security of data centers")
+    spelled = ("Which of these is AWS's responsibility: patching the guest os on ec2, or physical security "
+               "of data centers?")
+    for text in (lettered, spelled):
+        wants, options = exam_options(text)
+        assert wants == "aws" and len(options) == 2
+        a = engine.ask(text)
+        assert a.owner == "aws" and "physical security" in a.summary
+    flipped = engine.ask(spelled.replace("AWS's", "the customer's"))
+    assert flipped.owner == "customer" and "guest" in flipped.summary
+    # no owner asked about, one-word options, or no colon: not an exam question
+    assert exam_options("which one is it: aws or us?") == (None, ())
+    assert exam_options("which is AWS's job, patching the guest os or physical security?") == (None, ())
