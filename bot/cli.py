@@ -104,19 +104,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     due = due_for_review(kb, dt.date.today())
     for d in due:
         print(f"warning: {d.kind} '{d.id}' was reviewed {d.reviewed} and is due since {d.due}", file=sys.stderr)
-    c = checkability(kb)
-    if args.strict:
-        for label in c.without_evidence:
-            print(f"error: {label}: no `evidence` line saying what its cited section establishes", file=sys.stderr)
-        for label in c.without_anchor:
-            print(f"error: {label}: no source names the section (a URL with #anchor)", file=sys.stderr)
-        if c.without_evidence or c.without_anchor:
-            print(f"knowledge base rejected: {len(c.without_evidence)} of {c.entries} fact-bearing entries "
-                  f"without evidence, {len(c.without_anchor)} without an anchored source", file=sys.stderr)
-            return 1
-    elif c.without_evidence or c.without_anchor:
-        print(f"warning: of {c.entries} fact-bearing entries, {len(c.without_evidence)} have no `evidence` line "
-              f"and {len(c.without_anchor)} cite no section #anchor (not yet required)", file=sys.stderr)
+    c = checkability(kb)  # issue 8: every fact names its section and says what that section establishes
+    for label in c.without_evidence:
+        print(f"error: {label}: no `evidence` line saying what its cited section establishes", file=sys.stderr)
+    for label in c.without_anchor:
+        print(f"error: {label}: no source names the section (a URL with #anchor)", file=sys.stderr)
+    if c.without_evidence or c.without_anchor:
+        print(f"knowledge base rejected: {len(c.without_evidence)} of {c.entries} fact-bearing entries without "
+              f"an evidence line, {len(c.without_anchor)} without a section-anchored source", file=sys.stderr)
+        return 1
     print(f"knowledge base ok ({kb.version}): {counts}; {len(due)} due for review")
     return 0
 
@@ -306,8 +302,7 @@ def parser() -> argparse.ArgumentParser:
     svc.set_defaults(func=cmd_service)
     val = sub.add_parser("validate", help="check the knowledge base; non-zero exit on any problem")
     val.add_argument("directory", nargs="?")
-    val.add_argument("--strict", action="store_true",
-                     help="reject entries without an evidence line or a section-anchored source")
+    val.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # always strict now; kept for scripts
     val.set_defaults(func=cmd_validate)
     ev = sub.add_parser("eval", help="accuracy on a question file shaped like eval/dev.yaml")
     ev.add_argument("file")

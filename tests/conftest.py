@@ -26,3 +26,17 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def engine(kb: KnowledgeBase) -> Engine:
     return Engine(kb, today=TODAY)
+
+
+def anchored(kbdir: Path) -> Path:
+    """The mini knowledge base copied to `kbdir`, with every source naming a section (as `srm validate` wants)."""
+    import re
+    import shutil
+
+    shutil.copytree(FIXTURES / "mini_kb", kbdir)
+    path = kbdir / "kb.yaml"
+    def section(m: re.Match[str]) -> str:
+        return f'"{m[1]}#{m[1].rsplit("/", 1)[-1].removesuffix(".html")}"'
+
+    path.write_text(re.sub(r'"(https://[^"#]+?)/?"', section, path.read_text()))
+    return kbdir

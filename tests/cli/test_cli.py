@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, anchored
 
 SRM = [str(Path(sys.executable).with_name("srm"))]
 
@@ -48,6 +47,31 @@ def test_validate_ok_and_broken(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("duties:\n  - id: x\n    title: [\n")
     r = run("validate", str(tmp_path))
     assert r.returncode == 2 and "bad.yaml: YAML syntax error" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_validate_rejects_a_fact_without_its_section_or_evidence(tmp_path: Path) -> None:
+    kb = anchored(tmp_path / "kb")
+    assert run("validate", str(kb)).returncode == 0
+    path = kb / "kb.yaml"
+    good = path.read_text()
+    maintenance = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html"
+    path.write_text(good.replace(f"{maintenance}#USER_UpgradeDBInstance.Maintenance", maintenance))
+    r = run("validate", str(kb))
+    assert r.returncode == 1 and "error: override rds/guest-os-patching: no source names the section" in r.stderr
+    path.write_text(good.replace("        evidence: The cited section states this entry's split (test fixture).\n",
+                                 "", 1))
+    r = run("validate", str(kb))
+    assert r.returncode == 1 and "error: override rds/guest-os-patching: no `evidence` line" in r.stderr
+    variant = ("        variants:\n          - when: [optional os update]\n            owner: customer\n"
+               "            aws_does: Optional updates wait.\n            customer_does: Apply them.\n")
+    with_variant = good.replace("        controls: [RDS.13]\n", "        controls: [RDS.13]\n" + variant)
+    path.write_text(with_variant)
+    r = run("validate", str(kb))
+    assert r.returncode == 1 and "error: variant rds/guest-os-patching when 'optional os update': no `evidence`" \
+        in r.stderr
+    path.write_text(with_variant.replace("customer_does: Apply them.\n",
+                                         "customer_does: Apply them.\n            evidence: Optional ones wait.\n"))
+    assert run("validate", str(kb)).returncode == 0
 
 
 def test_knowledge_flag_reports_problems_in_one_place() -> None:
@@ -100,8 +124,7 @@ def test_service_card_and_report() -> None:
 
 
 def test_overdue_entries_warn_in_validate_and_show_in_report(tmp_path: Path) -> None:
-    kb = tmp_path / "kb"
-    shutil.copytree(FIXTURES / "mini_kb", kb)
+    kb = anchored(tmp_path / "kb")
     path = kb / "kb.yaml"
     old, new = "reviewed: 2026-11-01\n    overrides:", "reviewed: 2020-01-01\n    overrides:"
     path.write_text(path.read_text().replace(old, new))

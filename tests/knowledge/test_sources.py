@@ -77,8 +77,9 @@ def kbdir(tmp_path: Path) -> Path:
     path = target / "kb.yaml"
     text = path.read_text()
     text = text.replace(f'["{MAINTENANCE}"]', f'["{MAINTENANCE}#Mandatory_OS_Updates"]')
-    text = text.replace(f'sources: ["{EC2}"]\n    reviewed: 2026-11-01\n  - id: resource',
-                        f'sources: ["{EC2}#lost-section"]\n    reviewed: 2026-11-01\n  - id: resource')
+    tail = ("\n    evidence: The cited section states this entry's split (test fixture).\n    reviewed: 2026-11-01\n"
+            "  - id: resource")
+    text = text.replace(f'sources: ["{EC2}"]{tail}', f'sources: ["{EC2}#lost-section"]{tail}')
     path.write_text(text)
     return target
 
