@@ -132,7 +132,8 @@ class Engine:
         wants, options = m.exam
         if not options:
             return None
-        on = f" on {self.kb.services[m.services[0]].name}" if m.services else ""
+        where = m.moved_to[0] if m.moved_to else m.services[0] if m.services else None
+        on = f" on {self.kb.services[where].name}" if where else ""
         answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{on}"))) for o in options]
         picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
         if len(picks) != 1:

@@ -27,6 +27,7 @@ from bot.engine.text import (
     clauses,
     clean_slack,
     exam_options,
+    exam_stem,
     expand_findings,
     is_english,
     stem,
@@ -511,6 +512,7 @@ class Matcher:
     def match(self, question: str) -> Match:
         text = clean_slack(question)
         read = expand_findings(text)  # what the reading works on; `text` is what the user sees again
+        read = exam_stem(read) or read  # "… A) The customer B) AWS": the options are parties, not the task
         said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
         tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)

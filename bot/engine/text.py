@@ -21,6 +21,7 @@ _EMOJI = re.compile(r":[a-z][a-z0-9_+'-]*:")  # ":fire:", ":rotating_light:" are
 _FORMATTING = re.compile(r"(```|`|(?<!\w)[*_~]+|[*_~]+(?!\w))")
 _ANYWHERE = re.compile(r"(0\.0\.0\.0/0|::/0)")
 _WORD = re.compile(r"[a-z0-9]+")
+_LETTER_SUFFIX = re.compile(r"\b([a-z0-9]{2,})-([a-z])\b")  # "sse-c" is one name, not "sse" and a dropped "c"
 # Where a clause ends: sentence punctuation before a space, dashes between words, brackets. Real questions
 # put their context first and the ask last ("… in the maintenance window? so patching redshift is AWS's?").
 _CLAUSE_END = re.compile(r"[.?!;:]+(?=\s|$)|\s[-—–]+\s|[—–()\[\]]|\s(?=(?:so|but)\s)"
@@ -55,7 +56,7 @@ def clean_slack(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lowercase alphanumeric words; '0.0.0.0/0' becomes 'anywhere'."""
     text = _ANYWHERE.sub(" anywhere ", text[:MAX_QUESTION_CHARS].lower())
-    text = unicodedata.normalize("NFKD", text)
+    text = _LETTER_SUFFIX.sub(r"\1\2", unicodedata.normalize("NFKD", text))
     return [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
 
 
@@ -83,9 +84,20 @@ def expand_findings(text: str) -> str:
 
 _OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")
 _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsib\w*|duty|task)|"
-                             r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(the\s+)?(customer|us)\b", re.IGNORECASE)
+                             r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(the\s+)?(customer|us)\b|"
+                             # "the bank's responsibility", "remains with the company"
+                             r"\b(?!aws'|amazon')[a-z]+'s\s+(job|responsib\w*|duty|task)|"
+                             r"\b(remains?|stays?)\s+with\s+(the\s+)?(customer|company|team|us)\b", re.IGNORECASE)
 _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty|task)|"
-                        r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(aws|amazon)\b", re.IGNORECASE)
+                        r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(aws|amazon)\b|"
+                        # "which responsibility moves to AWS", "inherit from AWS", "no longer perform(s)"
+                        r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b|"
+                        r"\binherits?\s+(\w+\s+)?from\s+(aws|amazon)\b|"
+                        r"\bno\s+longer\s+(perform|do|handle|manage|need)", re.IGNORECASE)
+# options that name parties, not tasks ("A) The customer B) AWS C) Both"): the stem alone is the question
+_PARTY = re.compile(r"\b(aws|amazon|customers?|both|shared|team|company|partners?|tenants?|owners?|provider|support|"
+                    r"third[- ]party|vendors?|administrators?|dba|developers?|users?|auditors?|colocation|neither)\b",
+                    re.IGNORECASE)
 
 
 def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
@@ -106,6 +118,20 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 _OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
+
+
+def exam_stem(text: str) -> str | None:
+    """The question without its options when the options are parties ("Who is responsible for X? A) The
+    customer B) AWS C) The colocation tenant"): they are the answers to choose from, not part of the task."""
+    marks = list(_OPTION.finditer(text))
+    letters = [m.group(1).upper() for m in marks]
+    if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
+        return None
+    bounds = [m.end() for m in marks]
+    options = [text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
+               for i, b in enumerate(bounds)]
+    parties = [o for o in options if len(o.split()) <= 6 and _PARTY.search(o)]
+    return text[:marks[0].start()].strip() if len(parties) * 2 > len(options) else None
 
 
 def _spelled_options(text: str) -> tuple[str | None, tuple[str, ...]]:

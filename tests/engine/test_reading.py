@@ -141,3 +141,28 @@ def test_exam_options_lettered_or_spelled_out_pick_the_one_the_asked_owner_has(e
     # no owner asked about, one-word options, or no colon: not an exam question
     assert exam_options("which one is it: aws or us?") == (None, ())
     assert exam_options("which is AWS's job, patching the guest os or physical security?") == (None, ())
+
+
+def test_a_one_letter_suffix_stays_part_of_its_name(engine: Engine) -> None:
+    from bot.engine.text import words
+
+    assert words("SSE-C, sse-kms and x-ray") == ["ssec", "sse", "kms", "and", "ray"]
+    cmk = engine.ask("our s3 bucket uses sse-c. who rotates the encryption keys?")
+    managed = engine.ask("our s3 bucket uses the aws managed key aws/s3, not sse-c. who rotates the encryption keys?")
+    assert cmk.owner == "customer" and managed.owner == "aws"
+
+
+def test_exam_options_that_are_parties_leave_the_stem_to_be_read(engine: Engine) -> None:
+    from bot.engine.text import exam_options, exam_stem
+
+    parties = "Who is responsible for patching the guest os on ec2? A) AWS B) The customer C) Both D) AWS Support"
+    assert exam_stem(parties) == "Who is responsible for patching the guest os on ec2?"
+    assert engine.ask(parties).owner == "customer"
+    tasks = "Which is AWS's job? A) patching the guest os on ec2 B) physical security of data centers"
+    assert exam_stem(tasks) is None
+    for stem, wants in [("Which responsibility moves to AWS when we adopt Fargate?", "aws"),
+                        ("Which controls does the customer fully inherit from AWS?", "aws"),
+                        ("Which task does the company no longer perform?", "aws"),
+                        ("Which task is the bank's responsibility?", "customer"),
+                        ("Which task remains with the customer?", "customer")]:
+        assert exam_options(f"{stem} A) patching the host os B) managing iam users")[0] == wants, stem
