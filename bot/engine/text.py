@@ -68,6 +68,19 @@ _FINDING_RESOURCE = {"iamuser": "iam user", "ec2": "ec2 instance", "s3": "s3 buc
                      "ecs": "ecs task", "malware": "malware", "eks": "eks"}
 
 
+# AWS resource IDs pasted from a console or a finding name their service: "on i-0a91…" is an EC2 instance
+_RESOURCE_ID = re.compile(r"\b(i|ami|vol|snap|sg|eni|vpc|subnet|igw|nat|tgw|vpce)-[0-9a-f]{4,17}\b(?:\.{2,3}|…)?")
+_RESOURCE_NAME = {"i": "ec2 instance", "ami": "ec2 ami", "vol": "ebs volume", "snap": "ebs snapshot",
+                  "sg": "security group", "eni": "network interface", "vpc": "vpc", "subnet": "vpc subnet",
+                  "igw": "vpc internet gateway", "nat": "vpc nat gateway", "tgw": "transit gateway",
+                  "vpce": "vpc endpoint"}
+
+
+def expand_resource_ids(text: str) -> str:
+    """'CVE-2024-6387 on i-0a91…' → '… on ec2 instance': the ID says which service the resource belongs to."""
+    return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)
+
+
 def expand_findings(text: str) -> str:
     """'CryptoCurrency:EC2/BitcoinTool.B' → 'guardduty finding crypto currency on ec2 instance: bitcoin tool',
     so a pasted GuardDuty finding type reads as words (and is never taken for an unknown product name)."""
@@ -79,7 +92,7 @@ def expand_findings(text: str) -> str:
         where = _FINDING_RESOURCE.get(resource.lower(), words_of(resource))
         return f"guardduty finding {words_of(purpose)} on {where}: {words_of(family)}"
 
-    return _FINDING.sub(expand, text)
+    return expand_resource_ids(_FINDING.sub(expand, text))
 
 
 _OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")
@@ -94,6 +107,8 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b|"
                         r"\binherits?\s+(\w+\s+)?from\s+(aws|amazon)\b|"
                         r"\bno\s+longer\s+(perform|do|handle|manage|need)", re.IGNORECASE)
+# "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why
+_PARTY_LEAD = re.compile(r"(the\s+)?(aws|amazon|customer|both|neither)\b\s*[,:;(—-]", re.IGNORECASE)
 # options that name parties, not tasks ("A) The customer B) AWS C) Both"): the stem alone is the question
 _PARTY = re.compile(r"\b(aws|amazon|customers?|both|shared|team|company|partners?|tenants?|owners?|provider|support|"
                     r"third[- ]party|vendors?|administrators?|dba|developers?|users?|auditors?|colocation|neither)\b",
@@ -130,7 +145,7 @@ def exam_stem(text: str) -> str | None:
     bounds = [m.end() for m in marks]
     options = [text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
                for i, b in enumerate(bounds)]
-    parties = [o for o in options if len(o.split()) <= 6 and _PARTY.search(o)]
+    parties = [o for o in options if (len(o.split()) <= 6 and _PARTY.search(o)) or _PARTY_LEAD.match(o)]
     return text[:marks[0].start()].strip() if len(parties) * 2 > len(options) else None
 
 

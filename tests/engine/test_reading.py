@@ -166,3 +166,23 @@ def test_exam_options_that_are_parties_leave_the_stem_to_be_read(engine: Engine)
                         ("Which task is the bank's responsibility?", "customer"),
                         ("Which task remains with the customer?", "customer")]:
         assert exam_options(f"{stem} A) patching the host os B) managing iam users")[0] == wants, stem
+
+
+def test_a_pasted_resource_id_names_its_service(engine: Engine) -> None:
+    from bot.engine.text import expand_findings
+
+    assert expand_findings("CVE on i-0a91… and sg-0123abcd, vol-0abc1234") == \
+        "CVE on ec2 instance and security group, ebs volume"
+    assert expand_findings("not i-am or vpc-peering") == "not i-am or vpc-peering"
+    on_instance = engine.ask("Inspector found a critical openssh CVE on i-0a91b2c3d4e5f6a7b. do we patch it or AWS?")
+    assert (on_instance.owner, on_instance.service.id) == ("customer", "ec2")
+
+
+def test_party_options_may_say_why() -> None:
+    from bot.engine.text import exam_stem
+
+    q = ("Which party is responsible for configuration management? A) AWS, for all layers B) The customer, for all "
+         "layers C) Both: AWS configures its infrastructure devices and the customer configures its guest OS")
+    assert exam_stem(q) == "Which party is responsible for configuration management?"
+    tasks = "Which is AWS's job? A) AWS Shield Standard at the edge B) the customer's IAM policies for every service"
+    assert exam_stem(tasks) is None
