@@ -56,6 +56,22 @@ NEG = "~not"
 NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither", "cannot", "isn",
                       "wasn", "didn", "doesn", "don", "aren", "weren", "hasn", "haven", "hadn", "wouldn",
                       "shouldn", "couldn", "non", "unable"})
+# "we don't pay for Shield Advanced", "we aren't using a customer managed key": words a negation may stand
+# before a stated setting with and still deny it
+NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "running", "enable", "enabled", "need",
+                         "want", "got", "for", "any", "the", "an", "on", "with", "our", "it"})
+NEGATION_REACH = 4
+
+
+def _negated_before(tokens: tuple[str, ...] | list[str], start: int) -> bool:
+    for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        if tokens[i] in NEGATORS:
+            return True
+        if tokens[i] not in NEGATED_VIA:
+            return False
+    return False
+
+
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
 NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
@@ -391,8 +407,9 @@ class Matcher:
             return 0.0
         layout = Layout({s: tuple(i for i, t in enumerate(stems) if t == s) for s in want})
         span, start = layout.window(want)
-        negated = not NEGATORS.intersection(words(phrase)) and NEGATORS.intersection(
-            tokens[max(0, start - 2):start + span])  # a phrase that says "not" itself may of course contain it
+        # a phrase that says "not" itself may of course contain it
+        negated = not NEGATORS.intersection(words(phrase)) and (
+            NEGATORS.intersection(tokens[max(0, start - 2):start + span]) or _negated_before(tokens, start))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
         return len(want) + len(want) / span

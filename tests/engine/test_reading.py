@@ -186,3 +186,11 @@ def test_party_options_may_say_why() -> None:
     assert exam_stem(q) == "Which party is responsible for configuration management?"
     tasks = "Which is AWS's job? A) AWS Shield Standard at the edge B) the customer's IAM policies for every service"
     assert exam_stem(tasks) is None
+
+
+def test_a_setting_denied_a_few_words_before_is_not_stated(engine: Engine) -> None:
+    said = engine.matcher.says
+    assert said(("we", "pay", "for", "shield", "advanced"), "shield advanced")
+    assert not said(("we", "don", "pay", "for", "shield", "advanced"), "shield advanced")
+    assert not said(("we", "aren", "using", "any", "shield", "advanced"), "shield advanced")
+    assert said(("no", "idea", "but", "we", "have", "shield", "advanced"), "shield advanced")  # not what it denies
