@@ -308,6 +308,8 @@ class Matcher:
             known_texts += [d.aws_does, d.customer_does]
         for s in kb.services.values():
             known_texts += [s.aws_does, s.customer_does]
+            # a stated setting's own words ("fleetiq", "sse-c") are never typos of another word
+            known_texts += [w for o in s.overrides.values() for v in o.variants for w in v.when]
         known = frozenset(w for t in known_texts for w in words(t))
         return vocab, known
 

@@ -194,3 +194,10 @@ def test_a_setting_denied_a_few_words_before_is_not_stated(engine: Engine) -> No
     assert not said(("we", "don", "pay", "for", "shield", "advanced"), "shield advanced")
     assert not said(("we", "aren", "using", "any", "shield", "advanced"), "shield advanced")
     assert said(("no", "idea", "but", "we", "have", "shield", "advanced"), "shield advanced")  # not what it denies
+
+
+def test_a_stated_settings_own_words_are_never_typo_fixed(engine: Engine) -> None:
+    assert engine.matcher._all_stems("fleetiq") == frozenset({"fleetiq"})  # not "fleet"
+    fleets = engine.ask("the patched ami only reaches gamelift when we create new fleets. who recycles the fleets?")
+    fleetiq = engine.ask("we use gamelift fleetiq on our own ec2 instances. who patches their os?")
+    assert fleets.owner == "customer" and fleetiq.owner == "customer"
