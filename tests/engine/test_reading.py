@@ -201,3 +201,10 @@ def test_a_stated_settings_own_words_are_never_typo_fixed(engine: Engine) -> Non
     fleets = engine.ask("the patched ami only reaches gamelift when we create new fleets. who recycles the fleets?")
     fleetiq = engine.ask("we use gamelift fleetiq on our own ec2 instances. who patches their os?")
     assert fleets.owner == "customer" and fleetiq.owner == "customer"
+
+
+def test_key_signing_and_zone_signing_keys_are_told_apart(engine: Engine) -> None:
+    ksk = engine.ask("dnssec signing is on for our hosted zone. who rotates the key-signing key?")
+    zsk = engine.ask("dnssec signing is on for our hosted zone. who rotates the zone-signing key?")
+    assert (ksk.duty.id, ksk.owner) == ("dnssec-ksk", "customer")
+    assert (zsk.duty.id, zsk.owner) == ("dnssec-zsk", "aws")
