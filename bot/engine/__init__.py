@@ -136,11 +136,12 @@ class Engine:
         on = f" on {self.kb.services[where].name}" if where else ""
         answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{on}"))) for o in options]
         picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
-        if len(picks) != 1:
+        if not picks:
             return None
-        option, a = picks[0]
+        a = picks[0][1]  # "Select TWO", or two that fit: the first one answers, all are named
+        named = " and ".join(f"“{o}”" for o, _ in picks)
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
-                       summary=f"Of the options, “{option}”: {a.summary}")
+                       summary=f"Of the options, {named}: {a.summary}")
 
     def _rival(self, m: Match, a: Answer) -> tuple[Candidate, Answer] | None:
         """A reading almost as strong as the chosen one that would name another owner, and its answer."""

@@ -100,13 +100,14 @@ _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsi
                              r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(the\s+)?(customer|us)\b|"
                              # "the bank's responsibility", "remains with the company"
                              r"\b(?!aws'|amazon')[a-z]+'s\s+(job|responsib\w*|duty|task)|"
-                             r"\b(remains?|stays?)\s+with\s+(the\s+)?(customer|company|team|us)\b", re.IGNORECASE)
+                             r"\b(remains?|stays?)\s+with\s+(the\s+)?(customer|company|team|us)\b|"
+                             r"\bcustomer[- ]specific\b", re.IGNORECASE)
 _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty|task)|"
                         r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(aws|amazon)\b|"
                         # "which responsibility moves to AWS", "inherit from AWS", "no longer perform(s)"
                         r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b|"
                         r"\binherits?\s+(\w+\s+)?from\s+(aws|amazon)\b|"
-                        r"\bno\s+longer\s+(perform|do|handle|manage|need)", re.IGNORECASE)
+                        r"\bno\s+longer\s+(perform|do|handle|manage|need)|\binherited\s+control", re.IGNORECASE)
 # "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why
 _PARTY_LEAD = re.compile(r"(the\s+)?(aws|amazon|customer|both|neither)\b\s*[,:;(—-]", re.IGNORECASE)
 # options that name parties, not tasks ("A) The customer B) AWS C) Both"): the stem alone is the question
@@ -125,7 +126,7 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     stem_ = text[:marks[0].start()]
     if not re.search(r"\bwhich\b", stem_, re.IGNORECASE):
         return None, ()
-    wants = "customer" if _WANTS_CUSTOMER.search(stem_) else "aws" if _WANTS_AWS.search(stem_) else None
+    wants = _wants(stem_)
     bounds = [m.end() for m in marks]
     options = tuple(text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
                     for i, b in enumerate(bounds))
@@ -133,6 +134,20 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 _OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
+
+
+_MODEL = re.compile(r"\b((the|aws|amazon)\s+)*shared\s+responsibilit(y|ies)(\s+model)?\b", re.IGNORECASE)
+_WANTS_SHARED = re.compile(r"\bshared\s+(control|task|duty|responsibilit\w*)|\bboth\s+(aws|amazon)\s+and\b",
+                           re.IGNORECASE)
+
+
+def _wants(stem_: str) -> str | None:
+    """Whose task the question asks for. "The AWS shared responsibility model" names the model, not AWS;
+    "a shared control" asks for one both parties hold."""
+    if _WANTS_SHARED.search(_MODEL.sub(" ", stem_.replace("*", ""))):
+        return "shared"
+    plain = _MODEL.sub(" the model ", stem_)
+    return "customer" if _WANTS_CUSTOMER.search(plain) else "aws" if _WANTS_AWS.search(plain) else None
 
 
 def exam_stem(text: str) -> str | None:
@@ -155,7 +170,7 @@ def _spelled_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     stem_, colon, rest = text.partition(":")
     if not colon or not re.search(r"\bwhich\b", stem_, re.IGNORECASE) or not re.search(r"\bor\b", rest):
         return None, ()
-    wants = "customer" if _WANTS_CUSTOMER.search(stem_) else "aws" if _WANTS_AWS.search(stem_) else None
+    wants = _wants(stem_)
     options = tuple(o.strip(" ,;.?") for o in _OR.split(rest.strip().rstrip("?.").strip()))
     if not wants or not 2 <= len(options) <= 4 or any(len(o.split()) < 2 for o in options):
         return None, ()

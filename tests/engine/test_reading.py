@@ -208,3 +208,19 @@ def test_key_signing_and_zone_signing_keys_are_told_apart(engine: Engine) -> Non
     zsk = engine.ask("dnssec signing is on for our hosted zone. who rotates the zone-signing key?")
     assert (ksk.duty.id, ksk.owner) == ("dnssec-ksk", "customer")
     assert (zsk.duty.id, zsk.owner) == ("dnssec-zsk", "aws")
+
+
+def test_an_exam_asks_for_the_owner_it_names_not_the_models_name(engine: Engine) -> None:
+    from bot.engine.text import exam_options
+
+    def wants(stem: str) -> str | None:
+        return exam_options(f"{stem} A) patching the host os B) managing iam users")[0]
+
+    assert wants("Which is an example of a shared control in the AWS shared responsibility model?") == "shared"
+    assert wants("Which is a customer-specific control under the AWS shared responsibility model?") == "customer"
+    assert wants("Which is an inherited control?") == "aws"
+    assert wants("Under the AWS shared responsibility model, which is a customer responsibility?") == "customer"
+    two = engine.ask("Which tasks are the customer's responsibility? (Select TWO.) A) physical security of data "
+                     "centers B) configuring security groups on ec2 C) patching the guest os on ec2 "
+                     "D) maintaining the hypervisor")
+    assert two.owner == "customer" and "security groups" in two.summary and "guest os" in two.summary
