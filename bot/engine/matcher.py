@@ -46,6 +46,7 @@ MOVE_WORDS = frozenset({"from", "move", "moved", "moving", "migrate", "migrated"
 MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated", "migrating", "migrates",
                         "switch", "switched", "switching", "transition", "transitioning", "port", "porting"})
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
+BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
 PARTIAL_SCENARIO = 1.0  # part of an incident's phrase, in a question that reports no incident
 SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
@@ -518,11 +519,17 @@ class Matcher:
             tokens += folded
             clause_of += [i] * len(folded)
             fixes += fixed
-            if self._find_phrase(said, self.ownership):
+            if self._find_phrase(said, self.ownership) and not (
+                    question_clause is not None and self._refers_back(folded)):
                 owner_clause = i
             if is_question:
                 question_clause = i
         return tokens, clause_of, owner_clause if owner_clause is not None else question_clause, fixes
+
+    def _refers_back(self, tokens: list[str]) -> bool:
+        """'… — compliance wants to know who owns it': the task is in the question before, not in this clause."""
+        task = {stem(t) for t in tokens if t not in self.stopwords} - self.owner_words
+        return bool(BACK_REFERENCES.intersection(tokens)) and len(task) <= 3
 
     def _only_owners(self, tokens: list[str]) -> bool:
         content = {stem(t) for t in tokens if t not in self.stopwords}

@@ -224,3 +224,11 @@ def test_an_exam_asks_for_the_owner_it_names_not_the_models_name(engine: Engine)
                      "centers B) configuring security groups on ec2 C) patching the guest os on ec2 "
                      "D) maintaining the hypervisor")
     assert two.owner == "customer" and "security groups" in two.summary and "guest os" in two.summary
+
+
+def test_an_asking_clause_that_refers_back_leaves_the_task_to_the_question_before(engine: Engine) -> None:
+    asked = "does aws patch the os and database of our redshift cluster or do we schedule that?"
+    a = engine.ask(f"{asked} compliance wants to know who owns it")
+    assert (a.owner, a.duty.id) == ("aws", engine.ask(asked).duty.id)
+    own = engine.ask("redshift cluster tagging is done. compliance wants to know who owns compliance reporting")
+    assert own.duty.id == "compliance"  # names its own task: it asks
