@@ -76,8 +76,16 @@ _RESOURCE_NAME = {"i": "ec2 instance", "ami": "ec2 ami", "vol": "ebs volume", "s
                   "vpce": "vpc endpoint"}
 
 
+# names of AWS managed rule groups pasted from a console: "AWSManagedRulesCommonRuleSet" is a WAF managed rule
+# group, "ThreatSignaturesMalwareStrictOrder" a Network Firewall managed threat signature rule group
+_RULE_GROUP = re.compile(r"\bAWSManagedRules\w+|\b(?:ThreatSignatures|AbusedLegitMalwareDomains|MalwareDomains|"
+                         r"BotNetCommandAndControlDomains)\w*")
+
+
 def expand_resource_ids(text: str) -> str:
     """'CVE-2024-6387 on i-0a91…' → '… on ec2 instance': the ID says which service the resource belongs to."""
+    text = _RULE_GROUP.sub(lambda m: "aws waf managed rule group" if m.group(0).startswith("AWSManagedRules")
+                           else "network firewall managed threat signatures rule group", text)
     return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)
 
 

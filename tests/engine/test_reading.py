@@ -232,3 +232,13 @@ def test_an_asking_clause_that_refers_back_leaves_the_task_to_the_question_befor
     assert (a.owner, a.duty.id) == ("aws", engine.ask(asked).duty.id)
     own = engine.ask("redshift cluster tagging is done. compliance wants to know who owns compliance reporting")
     assert own.duty.id == "compliance"  # names its own task: it asks
+
+
+def test_managed_rule_group_names_name_their_service(engine: Engine) -> None:
+    from bot.engine.text import expand_findings
+
+    assert expand_findings("we use AWSManagedRulesCommonRuleSet") == "we use aws waf managed rule group"
+    waf = engine.ask("AWSManagedRulesKnownBadInputsRuleSet on the default version: who updates the rules inside it?")
+    nfw = engine.ask("ThreatSignaturesBotnetStrictOrder is in our policy. who keeps the signatures current?")
+    assert (waf.service.id, waf.owner) == ("waf", "aws") and (nfw.service.id, nfw.owner) == ("network-firewall", "aws")
+    assert engine.ask("who writes the waf rules for our alb").owner == "customer"
