@@ -86,3 +86,29 @@ def test_a_lease_shorter_than_a_delivery_is_refused() -> None:
         Settings.from_env(mode="http", env=env)
     with pytest.raises(ConfigError, match="SRM_CALL_TIMEOUT_SECONDS must be a positive number"):
         Settings.from_env(mode="http", env={**env, "SRM_CLAIM_LEASE_SECONDS": "", "SRM_CALL_TIMEOUT_SECONDS": "abc"})
+
+
+def test_each_answer_goes_out_with_its_workspaces_token_and_an_uninstalled_one_only_at_response_url(
+        fake: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.slack.tokens import Tokens
+
+    class PerTeam:  # the Tokens protocol; bot.slack.tokens.Installed reads these from the database
+        def for_job(self, job: Job) -> str | None:
+            return {"T1": "xoxb-one"}.get(job.team or "")
+
+    def plan(job: Job) -> list[Send]:
+        return [Send("chat.postMessage", {"channel": "C1", "text": job.text}),
+                Send(RESPONSE_URL, {"text": job.text}, url=job.response_url)]
+
+    tokens: Tokens = PerTeam()
+    store = open_store(f"sqlite:///{tmp_path}/srm.sqlite3", Privacy(), lease=10)
+    work = Work(store.claims, AnswerPool(2, 0), Deliverer("", fake.api_url, Timing(call_timeout=1, deadline=3)),
+                plan, deadline=3, tokens=tokens)
+    caplog.set_level(logging.WARNING)
+    work.start(Job("k1", "command", "installed", response_url=fake.response_url("one"), team="T1"))
+    work.start(Job("k2", "command", "gone", response_url=fake.response_url("gone"), team="T2"))
+    assert work.pool.drain(5) == 0
+    assert fake.tokens_used("/api/chat.postMessage") == ["xoxb-one"]
+    assert len(fake.delivered("/response/one")) == len(fake.delivered("/response/gone")) == 1
+    assert store.claims.state("k2")[0] == "done"  # nothing left to retry
+    assert any(r.getMessage() == "workspace not installed: Web API messages dropped" for r in caplog.records)
