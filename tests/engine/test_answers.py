@@ -119,3 +119,11 @@ def test_without_who_or_a_service_only_a_whole_multiword_duty_counts(engine: Eng
     assert engine.ask("data loss prevention policies").owner == "customer"
     for chatter in ("backup singer auditions", "patch notes for the new zelda game", "my macbook wont update"):
         assert engine.ask(chatter).owner is None, chatter
+
+
+def test_a_nat_gateway_is_maintained_by_aws_a_nat_instance_by_you(engine: Engine) -> None:
+    gateway = engine.ask("who patches a NAT gateway?")
+    instance = engine.ask("who patches the NAT instance we run in our vpc?")
+    routes = engine.ask("who manages the nat gateway routes?")
+    assert (gateway.owner, gateway.duty.id) == ("aws", "guest-os-patching")
+    assert instance.owner == "customer" and routes.duty.id == "vpc-routing"
