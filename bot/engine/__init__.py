@@ -209,7 +209,7 @@ class Engine:
         if not named:
             if category is not None:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
-            return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today)
+            return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today, self._said(m))
         said = self._said(m)
         moved = self.kb.services[m.moved_to[0]] if m.moved_to else None
         subject = moved or min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))

@@ -117,13 +117,14 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
     """`said(phrase)` tells whether (how plainly, 0 for not) the question states a setting an override's
     variant depends on; the first variant stated applies, so a file lists the more specific ones first."""
     if service is None:
-        return _general(kb, question, duty, confidence, today)
+        return _general(kb, question, duty, confidence, today, said)
     duty = resolve(kb, duty, service)
     override = service.overrides.get(duty.id)
     fitting = _fitting_controls(kb, duty.controls, service)
     if override is not None:
         owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
-        variant = next((v for v in override.variants if any(said(w) for w in v.when)), None)
+        # the service's own stated setting first, then one that holds for every service ("an AWS owned key")
+        variant = next((v for v in (*override.variants, *duty.variants) if any(said(w) for w in v.when)), None)
         own_sources: tuple[str, ...] = ()
         if variant is not None:  # "beanstalk with managed updates turned off"
             owner, aws_does, you_do = variant.owner, variant.aws_does, variant.customer_does
@@ -135,12 +136,16 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         owner = duty.owner_for(service.category)
         cat = kb.categories[service.category]
         aws_does, you_do = duty.aws_does, duty.customer_does
+        variant = next((v for v in duty.variants if any(said(w) for w in v.when)), None)
+        if variant is not None:  # "our dynamodb table uses an AWS owned key": the same for every service
+            owner, aws_does, you_do = variant.owner, variant.aws_does, variant.customer_does
         # the service's own controls only where they check this duty ("physical security on EC2" is no
         # place for EC2.8): every control declares the duties it evidences
         own = tuple(c for c in service.controls if c in kb.controls and duty.id in kb.controls[c].evidences)
         control_ids = (*fitting, *own)  # none rather than another service's (SSM.1 is no RDS control)
         provs = [duty.provenance, service.provenance]
-        sources = (service.provenance.sources[0], *duty.provenance.sources, cat.provenance.sources[0])
+        sources = (*(variant.sources if variant else ()), service.provenance.sources[0], *duty.provenance.sources,
+                   cat.provenance.sources[0])
     reviewed, outdated = _oldest(provs, today)
     summary = (f"{OWNER_LABEL[owner]}: {duty.title.lower()} on {service.name}"
                f" ({kb.categories[service.category].name.lower()}).")
@@ -212,7 +217,16 @@ def for_category(question: str, category: Category, confidence: float, today: dt
     )
 
 
-def _general(kb: KnowledgeBase, question: str, duty: Duty, confidence: float, today: dt.date) -> Answer:
+def _general(kb: KnowledgeBase, question: str, duty: Duty, confidence: float, today: dt.date,
+             said: Callable[[str], float] = lambda _: 0.0) -> Answer:
+    variant = next((v for v in duty.variants if any(said(w) for w in v.when)), None)
+    if variant is not None:  # "who rotates AWS owned keys?": the stated setting decides, whatever the service
+        return Answer(
+            question=question, answered=True, owner=variant.owner, duty=Ref(duty.id, duty.title),
+            confidence=confidence, summary=f"{OWNER_LABEL[variant.owner]}: {duty.title.lower()}.",
+            aws_does=variant.aws_does, customer_does=variant.customer_does, controls=_controls(kb, duty.controls),
+            sources=_dedupe((*variant.sources, *duty.provenance.sources))[:MAX_SOURCES],
+            reviewed=duty.provenance.reviewed, outdated=duty.provenance.overdue(today))
     varies = duty.varies_by_category
     summary = f"{OWNER_LABEL[duty.owner]}: {duty.title.lower()}."
     if varies:

@@ -226,6 +226,7 @@ class Matcher:
         # the words of every override variant's phrases ("managed updates turned off"), for says()
         self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
                       for v in o.variants for w in v.when}
+        self._said |= {w: self._all_stems(w) for d in kb.duties.values() for v in d.variants for w in v.when}
 
     # ---- index construction -------------------------------------------------------------------
     def _tokens(self, text: str) -> list[str]:
@@ -311,6 +312,7 @@ class Matcher:
             known_texts += [s.aws_does, s.customer_does]
             # a stated setting's own words ("fleetiq", "sse-c") are never typos of another word
             known_texts += [w for o in s.overrides.values() for v in o.variants for w in v.when]
+        known_texts += [w for d in kb.duties.values() for v in d.variants for w in v.when]
         known = frozenset(w for t in known_texts for w in words(t))
         return vocab, known
 

@@ -137,6 +137,10 @@ def _read(path: Path, root: Path, problems: list[Problem], broken: dict[str, set
     return docs
 
 
+def _variant(v: schema.VariantDoc) -> Variant:
+    return Variant(tuple(v.when), v.owner, v.aws_does, v.customer_does, tuple(v.sources), v.evidence)
+
+
 def _provenance(m: schema.Sourced) -> Provenance:
     return Provenance(tuple(m.sources), m.reviewed, m.review_days, m.evidence)
 
@@ -266,7 +270,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         duties={
             d.id: Duty(d.id, d.title, tuple(d.phrases), d.owner, d.by_category.model_dump(), d.aws_does,
                        d.customer_does, tuple(d.controls), _provenance(d), tuple(d.narrows_to),
-                       d.controls_exempt)
+                       d.controls_exempt, tuple(_variant(v) for v in d.variants))
             for d in by_kind["duties"]
         },
         services={
@@ -274,9 +278,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
                 s.id, s.name, tuple(s.aliases), tuple(s.weak_aliases), s.category, s.aws_does,
                 s.customer_does, s.primary_duty, tuple(s.controls),
                 {o.duty: Override(o.duty, o.owner, o.aws_does, o.customer_does, tuple(o.controls),
-                                  _provenance(o), tuple(Variant(tuple(v.when), v.owner, v.aws_does,
-                                                                v.customer_does, tuple(v.sources), v.evidence)
-                                                        for v in o.variants))
+                                  _provenance(o), tuple(_variant(v) for v in o.variants))
                  for o in s.overrides},
                 _provenance(s),
             )

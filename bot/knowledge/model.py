@@ -61,6 +61,16 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Variant:
+    when: tuple[str, ...]
+    owner: str
+    aws_does: str
+    customer_does: str
+    sources: tuple[str, ...] = ()  # cited before the override's own
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
 class Duty:
     id: str
     title: str
@@ -73,6 +83,7 @@ class Duty:
     provenance: Provenance
     narrows_to: tuple[str, ...] = ()
     controls_exempt: str | None = None  # why no control is recommended (none checks this duty)
+    variants: tuple[Variant, ...] = ()  # stated settings that decide the owner where a service has no entry
 
     def owner_for(self, category: str) -> str:
         return self.by_category[category]
@@ -80,16 +91,6 @@ class Duty:
     @property
     def varies_by_category(self) -> bool:
         return len(set(self.by_category.values())) > 1
-
-
-@dataclass(frozen=True)
-class Variant:
-    when: tuple[str, ...]
-    owner: str
-    aws_does: str
-    customer_does: str
-    sources: tuple[str, ...] = ()  # cited before the override's own
-    evidence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,10 @@ def _checkable_rows(kb: KnowledgeBase) -> Iterator[tuple[str, bool, bool]]:
             for v in o.variants:
                 anchored = any("#" in u for u in v.sources) or o.provenance.anchored
                 yield f"variant {s.id}/{o.duty} when {v.when[0]!r}", bool(v.evidence), anchored
+    for d in kb.duties.values():
+        for v in d.variants:
+            anchored = any("#" in u for u in v.sources) or d.provenance.anchored
+            yield f"variant {d.id} when {v.when[0]!r}", bool(v.evidence), anchored
 
 
 def checkability(kb: KnowledgeBase) -> Checkability:

@@ -68,23 +68,6 @@ class CategoryDoc(Sourced):
     customer_does: Text
 
 
-class DutyDoc(Sourced):
-    id: Slug
-    title: Text
-    phrases: list[Text] = Field(min_length=2)
-    owner: Owner
-    by_category: CategoryOwners
-    aws_does: Text
-    customer_does: Text
-    controls: list[ControlId] = Field(default_factory=list)
-    # Why a duty with a customer side recommends no control: no Security Hub control checks it. Every
-    # recommended control must evidence the duty (controls.yaml), so a wrong one is never a stand-in.
-    controls_exempt: Text | None = None
-    # A broad duty ("patch management") that, asked about one service, means that service's own answer
-    # for the first of these narrower duties it overrides ("who patches EKS?" → its worker-node patching).
-    narrows_to: list[Slug] = Field(default_factory=list)
-
-
 class VariantDoc(Strict):
     """The same duty under a stated setting: "with managed updates turned off", "in provisioned mode"."""
 
@@ -101,6 +84,26 @@ class VariantDoc(Strict):
     @classmethod
     def _aws_urls(cls, urls: list[str]) -> list[str]:
         return [_check_url(u) for u in urls]
+
+
+class DutyDoc(Sourced):
+    id: Slug
+    title: Text
+    phrases: list[Text] = Field(min_length=2)
+    owner: Owner
+    by_category: CategoryOwners
+    aws_does: Text
+    customer_does: Text
+    controls: list[ControlId] = Field(default_factory=list)
+    # Why a duty with a customer side recommends no control: no Security Hub control checks it. Every
+    # recommended control must evidence the duty (controls.yaml), so a wrong one is never a stand-in.
+    controls_exempt: Text | None = None
+    # A broad duty ("patch management") that, asked about one service, means that service's own answer
+    # for the first of these narrower duties it overrides ("who patches EKS?" → its worker-node patching).
+    narrows_to: list[Slug] = Field(default_factory=list)
+    # A setting stated in the question that decides the owner for every service without its own entry for
+    # this duty ("an AWS owned key": the service rotates it); a service's override and its variants win.
+    variants: list[VariantDoc] = Field(default_factory=list)
 
 
 class OverrideDoc(Sourced):

@@ -127,3 +127,19 @@ def test_a_nat_gateway_is_maintained_by_aws_a_nat_instance_by_you(engine: Engine
     routes = engine.ask("who manages the nat gateway routes?")
     assert (gateway.owner, gateway.duty.id) == ("aws", "guest-os-patching")
     assert instance.owner == "customer" and routes.duty.id == "vpc-routing"
+
+
+@pytest.mark.parametrize("service", ["dynamodb", "kinesis", "secrets manager", "ebs", "s3", "rds"])
+def test_the_kind_of_kms_key_stated_decides_key_rotation_on_any_service(engine: Engine, service: str) -> None:
+    owned = engine.ask(f"our {service} data is encrypted with an AWS owned key — who rotates that key?")
+    managed = engine.ask(f"our {service} data uses the AWS managed key — who rotates it?")
+    cmk = engine.ask(f"our {service} data uses a customer managed key — who rotates it?")
+    assert (owned.owner, managed.owner, cmk.owner) == ("aws", "aws", "customer"), service
+    assert owned.duty.id == "key-management"
+    if service == "kinesis":  # no key entry of its own: the duty's stated setting answers, citing its section
+        assert "rotate-keys.html#rotate-aws-owned-keys" in owned.sources[0]
+
+
+def test_a_duty_level_setting_answers_without_a_service_too(engine: Engine) -> None:
+    assert engine.ask("who rotates aws managed keys?").owner == "aws"
+    assert engine.ask("who rotates customer managed keys?").owner == "customer"

@@ -218,3 +218,15 @@ def test_checkability_counts_entries_without_an_evidence_line_or_anchor(kbdir: P
     after = checkability(kb)
     assert after.without_evidence == ("override rds/guest-os-patching",)
     assert "override rds/guest-os-patching" not in after.without_anchor and len(after.without_anchor) == 10
+
+
+def test_a_duty_may_carry_variants_and_each_needs_its_evidence(kbdir: Path) -> None:
+    from bot.knowledge.review import checkability
+
+    edit(kbdir, "    controls: [SSM.2]\n", "    controls: [SSM.2]\n    variants:\n      - when: [managed nodes]\n"
+                                           "        owner: aws\n        aws_does: AWS patches them.\n"
+                                           "        customer_does: Nothing.\n")
+    kb = load(kbdir)
+    [variant] = kb.duties["guest-os-patching"].variants
+    assert (variant.when, variant.owner, variant.evidence) == (("managed nodes",), "aws", None)
+    assert "variant guest-os-patching when 'managed nodes'" in checkability(kb).without_evidence
