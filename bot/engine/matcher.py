@@ -64,6 +64,16 @@ NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "runnin
 NEGATION_REACH = 4
 
 
+COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
+
+
+def _compared(said: list[str], phrase: str) -> bool:
+    """The other cloud is named only to compare ("unlike GKE", "compared to Azure", "vs gcp")."""
+    size = len(phrase.split())
+    return any(" ".join(said[i:i + size]) == phrase and COMPARING.intersection(said[max(0, i - 2):i])
+               for i in range(len(said)))
+
+
 def _negated_before(tokens: tuple[str, ...] | list[str], start: int) -> bool:
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         if tokens[i] in NEGATORS:
@@ -580,6 +590,8 @@ class Matcher:
         if cloud and any(f" {cloud} " in f" {' '.join(self._tokens(a))} " for sid in services
                          for a in (*self.kb.services[sid].aliases, self.kb.services[sid].name)):
             cloud = None
+        if cloud and named and _compared(said, cloud):
+            cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
     def _named_controls(self, m: Match) -> Match:

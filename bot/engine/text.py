@@ -82,8 +82,13 @@ _RULE_GROUP = re.compile(r"\bAWSManagedRules\w+|\b(?:ThreatSignatures|AbusedLegi
                          r"BotNetCommandAndControlDomains)\w*")
 
 
+_PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
+
+
 def expand_resource_ids(text: str) -> str:
-    """'CVE-2024-6387 on i-0a91…' → '… on ec2 instance': the ID says which service the resource belongs to."""
+    """'CVE-2024-6387 on i-0a91…' → '… on ec2 instance': the ID says which service the resource belongs to.
+    A Python `lambda x: …` is code, not AWS Lambda."""
+    text = _PY_LAMBDA.sub("python anonymous function ", text)
     text = _RULE_GROUP.sub(lambda m: "aws waf managed rule group" if m.group(0).startswith("AWSManagedRules")
                            else "network firewall managed threat signatures rule group", text)
     return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)
@@ -132,7 +137,7 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
         return _spelled_options(text)
     stem_ = text[:marks[0].start()]
-    if not re.search(r"\bwhich\b", stem_, re.IGNORECASE):
+    if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE):
         return None, ()
     wants = _wants(stem_)
     bounds = [m.end() for m in marks]
@@ -176,7 +181,7 @@ def _spelled_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     """The same without letters: 'Which of these is AWS's job: X, Y, or Z?' (a colon, then two to four
     options of two words or more, the last after "or")."""
     stem_, colon, rest = text.partition(":")
-    if not colon or not re.search(r"\bwhich\b", stem_, re.IGNORECASE) or not re.search(r"\bor\b", rest):
+    if not colon or not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE) or not re.search(r"\bor\b", rest):
         return None, ()
     wants = _wants(stem_)
     options = tuple(o.strip(" ,;.?") for o in _OR.split(rest.strip().rstrip("?.").strip()))
