@@ -143,3 +143,12 @@ def test_the_kind_of_kms_key_stated_decides_key_rotation_on_any_service(engine: 
 def test_a_duty_level_setting_answers_without_a_service_too(engine: Engine) -> None:
     assert engine.ask("who rotates aws managed keys?").owner == "aws"
     assert engine.ask("who rotates customer managed keys?").owner == "customer"
+
+
+def test_settings_that_hold_for_every_service_answer_where_a_service_has_no_entry(engine: Engine) -> None:
+    owned = engine.ask("our timestream data is encrypted with an aws owned key — who manages that key?")
+    cmk = engine.ask("our timestream data is encrypted with a customer managed key — who manages that key?")
+    assert (owned.owner, cmk.owner) == ("aws", "customer") and owned.duty.id == "encryption-at-rest"
+    announced = engine.ask("AWS Health says our glue 2.0 jobs will be automatically upgraded next month — who does it?")
+    assert (announced.owner, announced.service.id) == ("aws", "glue")
+    assert engine.ask("who upgrades our glue 2.0 jobs to glue 4.0?").owner == "customer"
