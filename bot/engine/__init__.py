@@ -226,7 +226,7 @@ class Engine:
         account-wide tool ("the iam role of our ecs tasks" is about ECS); then the service whose main duty
         it is, then any service whose own docs speak to the duty."""
         override = service.overrides.get(duty.id)
-        stated = override is not None and any(said(w) for v in override.variants for w in v.when)
+        stated = override is not None and build.stated(override.variants, said) is not None
         return not stated, service.account_wide, service.primary_duty != duty.id, override is None
 
     def _for_control(self, m: Match, control_id: str) -> Answer:

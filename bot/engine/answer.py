@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.knowledge.model import ACCOUNT_WIDE, Category, Duty, KnowledgeBase, Provenance, Scenario, Service
+from bot.knowledge.model import ACCOUNT_WIDE, Category, Duty, KnowledgeBase, Provenance, Scenario, Service, Variant
 
 OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared: AWS and you"}
 OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
@@ -112,6 +112,11 @@ def resolve(kb: KnowledgeBase, duty: Duty, service: Service) -> Duty:
     return kb.duties[narrower] if narrower else duty
 
 
+def stated(variants: Iterable[Variant], said: Callable[[str], float]) -> Variant | None:
+    """The first variant whose setting the question states (files list the more specific ones first)."""
+    return next((v for v in variants if any(said(w) for w in v.when)), None)
+
+
 def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | None, confidence: float,
              today: dt.date, said: Callable[[str], float] = lambda _: 0.0) -> Answer:
     """`said(phrase)` tells whether (how plainly, 0 for not) the question states a setting an override's
@@ -124,7 +129,7 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
     if override is not None:
         owner, aws_does, you_do = override.owner, override.aws_does, override.customer_does
         # the service's own stated setting first, then one that holds for every service ("an AWS owned key")
-        variant = next((v for v in (*override.variants, *duty.variants) if any(said(w) for w in v.when)), None)
+        variant = stated((*override.variants, *duty.variants), said)
         own_sources: tuple[str, ...] = ()
         if variant is not None:  # "beanstalk with managed updates turned off"
             owner, aws_does, you_do = variant.owner, variant.aws_does, variant.customer_does
@@ -136,7 +141,7 @@ def for_duty(kb: KnowledgeBase, question: str, duty: Duty, service: Service | No
         owner = duty.owner_for(service.category)
         cat = kb.categories[service.category]
         aws_does, you_do = duty.aws_does, duty.customer_does
-        variant = next((v for v in duty.variants if any(said(w) for w in v.when)), None)
+        variant = stated(duty.variants, said)
         if variant is not None:  # "our dynamodb table uses an AWS owned key": the same for every service
             owner, aws_does, you_do = variant.owner, variant.aws_does, variant.customer_does
         # the service's own controls only where they check this duty ("physical security on EC2" is no
@@ -219,7 +224,7 @@ def for_category(question: str, category: Category, confidence: float, today: dt
 
 def _general(kb: KnowledgeBase, question: str, duty: Duty, confidence: float, today: dt.date,
              said: Callable[[str], float] = lambda _: 0.0) -> Answer:
-    variant = next((v for v in duty.variants if any(said(w) for w in v.when)), None)
+    variant = stated(duty.variants, said)
     if variant is not None:  # "who rotates AWS owned keys?": the stated setting decides, whatever the service
         return Answer(
             question=question, answered=True, owner=variant.owner, duty=Ref(duty.id, duty.title),

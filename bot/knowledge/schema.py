@@ -101,8 +101,8 @@ class DutyDoc(Sourced):
     # A broad duty ("patch management") that, asked about one service, means that service's own answer
     # for the first of these narrower duties it overrides ("who patches EKS?" → its worker-node patching).
     narrows_to: list[Slug] = Field(default_factory=list)
-    # A setting stated in the question that decides the owner for every service without its own entry for
-    # this duty ("an AWS owned key": the service rotates it); a service's override and its variants win.
+    # A setting stated in the question that decides the owner on every service ("an AWS owned key": the
+    # service rotates it): read after a service's own stated settings, before its override's plain answer.
     variants: list[VariantDoc] = Field(default_factory=list)
 
 
