@@ -132,18 +132,24 @@ _PARTY = re.compile(r"\b(aws|amazon|customers?|both|shared|team|company|partners
 def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     """'Which is the customer's job … A) … B) … C) …' → ("customer", (option texts)). An exam question names
     the owner and asks which task is theirs; (None, ()) for anything else."""
-    marks = list(_OPTION.finditer(text))
-    letters = [m.group(1).upper() for m in marks]
-    if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
+    lettered = _lettered(text)
+    if lettered is None:
         return _spelled_options(text)
-    stem_ = text[:marks[0].start()]
+    stem_, options = lettered
     if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE):
         return None, ()
     wants = _wants(stem_)
-    bounds = [m.end() for m in marks]
-    options = tuple(text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
-                    for i, b in enumerate(bounds))
     return wants, options if wants else ()
+
+
+def _lettered(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """The stem and the options of "… A) … B) … C) …" (letters or numbers in order), or None."""
+    marks = list(_OPTION.finditer(text))
+    letters = [m.group(1).upper() for m in marks]
+    if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
+        return None
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return text[:marks[0].start()], tuple(text[m.end():end].strip(" ,;.?") for m, end in zip(marks, ends, strict=True))
 
 
 _OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
@@ -166,15 +172,12 @@ def _wants(stem_: str) -> str | None:
 def exam_stem(text: str) -> str | None:
     """The question without its options when the options are parties ("Who is responsible for X? A) The
     customer B) AWS C) The colocation tenant"): they are the answers to choose from, not part of the task."""
-    marks = list(_OPTION.finditer(text))
-    letters = [m.group(1).upper() for m in marks]
-    if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
+    lettered = _lettered(text)
+    if lettered is None:
         return None
-    bounds = [m.end() for m in marks]
-    options = [text[b:(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(" ,;.?")
-               for i, b in enumerate(bounds)]
+    stem_, options = lettered
     parties = [o for o in options if (len(o.split()) <= 6 and _PARTY.search(o)) or _PARTY_LEAD.match(o)]
-    return text[:marks[0].start()].strip() if len(parties) * 2 > len(options) else None
+    return stem_.strip() if len(parties) * 2 > len(options) else None
 
 
 def _spelled_options(text: str) -> tuple[str | None, tuple[str, ...]]:
