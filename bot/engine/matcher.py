@@ -233,10 +233,8 @@ class Matcher:
         self.own_words = self._own_words()
         self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
         self.control_families = {c.split(".")[0].lower() for c in self.control_ids}
-        # the words of every override variant's phrases ("managed updates turned off"), for says()
-        self._said = {w: self._all_stems(w) for sv in kb.services.values() for o in sv.overrides.values()
-                      for v in o.variants for w in v.when}
-        self._said |= {w: self._all_stems(w) for d in kb.duties.values() for v in d.variants for w in v.when}
+        # the words of every variant's phrases ("managed updates turned off"), for says()
+        self._said = {w: self._all_stems(w) for w in kb.setting_phrases}
 
     # ---- index construction -------------------------------------------------------------------
     def _tokens(self, text: str) -> list[str]:
@@ -320,9 +318,7 @@ class Matcher:
             known_texts += [d.aws_does, d.customer_does]
         for s in kb.services.values():
             known_texts += [s.aws_does, s.customer_does]
-            # a stated setting's own words ("fleetiq", "sse-c") are never typos of another word
-            known_texts += [w for o in s.overrides.values() for v in o.variants for w in v.when]
-        known_texts += [w for d in kb.duties.values() for v in d.variants for w in v.when]
+        known_texts += kb.setting_phrases  # a stated setting's own words ("fleetiq", "sse-c") are never typos
         known = frozenset(w for t in known_texts for w in words(t))
         return vocab, known
 

@@ -176,6 +176,13 @@ class KnowledgeBase:
         }
 
     @cached_property
+    def setting_phrases(self) -> tuple[str, ...]:
+        """Every stated-setting phrase of every variant, of service overrides and of duties alike."""
+        variants = [v for s in self.services.values() for o in s.overrides.values() for v in o.variants]
+        variants += [v for d in self.duties.values() for v in d.variants]
+        return tuple(dict.fromkeys(w for v in variants for w in v.when))
+
+    @cached_property
     def _evidence_index(self) -> dict[str, tuple[tuple[str | None, str], ...]]:
         index: dict[str, tuple[tuple[str | None, str], ...]] = {}
         for c in self.controls.values():
