@@ -24,21 +24,28 @@ def slack_tables(meta: sa.MetaData) -> list[sa.Table]:
             SQLAlchemyOAuthStateStore.build_oauth_states_table(meta, STATES)]
 
 
-class Installations(SQLAlchemyInstallationStore):
+class _ThroughStore:
+    """slack_sdk's SQLAlchemy stores keep the engine they are given; these reach it through the Store instead,
+    fork-safe and migrated. slack_sdk assigns `engine` in its __init__: the assignment is ignored."""
+
+    _store: Store
+
+    @property
+    def engine(self) -> Engine:
+        return self._store.engine()
+
+    @engine.setter
+    def engine(self, _: object) -> None:
+        pass
+
+
+class Installations(_ThroughStore, SQLAlchemyInstallationStore):
     """One row per install (workspace, or Enterprise Grid org for an org-wide install) and its bot."""
 
     def __init__(self, store: Store, client_id: str):
         self._store = store
         super().__init__(client_id=client_id, engine=None,  # type: ignore[arg-type]
                          bots_table_name=BOTS, installations_table_name=INSTALLATIONS)
-
-    @property  # type: ignore[override]
-    def engine(self) -> Engine:
-        return self._store.engine()
-
-    @engine.setter
-    def engine(self, _: object) -> None:  # slack_sdk assigns it in __init__; the Store's is always used
-        pass
 
     def states(self) -> OAuthStates:
         """The OAuth state store beside it, in the same database."""
@@ -54,18 +61,10 @@ class Installations(SQLAlchemyInstallationStore):
             return False
 
 
-class OAuthStates(SQLAlchemyOAuthStateStore):
+class OAuthStates(_ThroughStore, SQLAlchemyOAuthStateStore):
     """The `state` of each install in progress (checked on the redirect, used once)."""
 
     def __init__(self, store: Store, expiration_seconds: int = STATE_SECONDS):
         self._store = store
         super().__init__(expiration_seconds=expiration_seconds, engine=None,  # type: ignore[arg-type]
                          table_name=STATES)
-
-    @property  # type: ignore[override]
-    def engine(self) -> Engine:
-        return self._store.engine()
-
-    @engine.setter
-    def engine(self, _: object) -> None:
-        pass
