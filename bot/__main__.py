@@ -11,8 +11,7 @@ from __future__ import annotations
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import logs, ops
-from bot.slack.app import build_app_verified, build_store, build_work
-from bot.slack.tokens import Installed
+from bot.slack.app import build_app_verified, build_store, build_work, installation_store
 from bot.startup import prepare
 
 
@@ -22,8 +21,7 @@ def main() -> None:
     store = build_store(settings)
     work = build_work(settings, engine, store)
     if settings.health_port:
-        installations = work.tokens.store if isinstance(work.tokens, Installed) else None
-        ops.serve(settings.health_port, engine, store, installations=installations)
+        ops.serve(settings.health_port, engine, store, installations=installation_store(work))
     work.start_background()
     try:
         SocketModeHandler(build_app_verified(settings, work), settings.app_token).start()

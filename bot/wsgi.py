@@ -23,9 +23,8 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot import logs, ops
 from bot.engine import Engine
-from bot.slack.app import build_app_verified, build_store, build_work
+from bot.slack.app import build_app_verified, build_store, build_work, installation_store
 from bot.slack.guard import protect, reply
-from bot.slack.tokens import Installed
 from bot.slack.work import Work
 from bot.startup import prepare
 from bot.store import Store
@@ -112,6 +111,5 @@ def create() -> Server:
     work = build_work(settings, engine, store)
     app = build_app_verified(settings, work)
     drain = settings.delivery_deadline + settings.call_timeout  # the longest one answer can take
-    installations = work.tokens.store if isinstance(work.tokens, Installed) else None
     return Server(protect(bolt_dispatch(app), settings.signing_secret or ""), engine, work, drain, store,
-                  oauth_routes(app), installations)
+                  oauth_routes(app), installation_store(work))

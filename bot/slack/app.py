@@ -57,6 +57,11 @@ def build_tokens(settings: Settings, store: Store) -> Tokens:
                      settings.oauth.client_secret, web_client(settings))
 
 
+def installation_store(work: Work) -> Installations | None:
+    """The installation store in OAuth mode (for Bolt's OAuth flow and /readyz); None for one workspace."""
+    return work.tokens.store if isinstance(work.tokens, Installed) else None
+
+
 def build_work(settings: Settings, engine: Engine, store: Store | None = None) -> Work:
     """Claims, the answer pool and delivery: everything between the ack and the answer. The same database
     keeps each thread's context for follow-ups and each user's quiz progress (bot.slack.state), and records
@@ -66,8 +71,8 @@ def build_work(settings: Settings, engine: Engine, store: Store | None = None) -
     store = store or build_store(settings)
     state = Surfaces(store)
     tokens = build_tokens(settings, store)
-    loop = Loop(store, settings.privacy, settings.escalation_channel, settings.admins, settings.bot_token,
-                settings.api_base_url, settings.call_timeout, tokens)
+    loop = Loop(store, settings.privacy, settings.escalation_channel, settings.admins, settings.api_base_url,
+                settings.call_timeout, tokens)
     return Work(store=store.claims,
                 pool=AnswerPool(settings.answer_threads, backlog=4 * settings.answer_threads),
                 deliverer=Deliverer(settings.bot_token, settings.api_base_url, timing),

@@ -17,7 +17,7 @@ from bot.engine.answer import SURE, Answer
 from bot.render import gaps as render_gaps
 from bot.render import learning as lr
 from bot.slack.delivery import RESPONSE_URL, Send
-from bot.slack.tokens import Tokens
+from bot.slack.tokens import OneWorkspace, Tokens
 from bot.slack.work import Job
 from bot.store import AnswerRecord, Correction, FeedbackAbout, Privacy, Store
 from bot.store import gaps as store_gaps
@@ -54,10 +54,9 @@ class Loop:
     privacy: Privacy = field(default_factory=Privacy)
     escalation_channel: str | None = None
     admins: frozenset[str] = frozenset()
-    token: str = ""
     api_base_url: str = "https://slack.com/api/"
     call_timeout: float = 3.0
-    tokens: Tokens | None = None  # OAuth mode: the asking workspace's bot token (else `token`)
+    tokens: Tokens = field(default_factory=lambda: OneWorkspace(""))  # the asking workspace's bot token
 
     # ---- answers ---------------------------------------------------------------------------------------
 
@@ -119,9 +118,8 @@ class Loop:
         channel = job.channel
         if not channel or not message_ts:
             return None
-        token = self.tokens.for_job(job) if self.tokens is not None else self.token
         try:
-            web = WebClient(token=token, base_url=self.api_base_url, timeout=self.call_timeout)
+            web = WebClient(token=self.tokens.for_job(job), base_url=self.api_base_url, timeout=self.call_timeout)
             link = web.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
         except Exception as exc:  # no link is better than no escalation
             log.warning("permalink unavailable", extra={"error": repr(exc)[:200]})
