@@ -19,6 +19,12 @@ from tests.conftest import ROOT
 from tests.slack import signing
 
 
+def web_env(api_url: str, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a web process answering one workspace through the recording stand-in at `api_url`."""
+    return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": signing.SECRET, "SLACK_API_BASE_URL": api_url,
+            "SRM_DATABASE_URL": database_url, "WEB_CONCURRENCY": "2", **extra}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

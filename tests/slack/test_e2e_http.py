@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 
 from tests.slack import payloads
 from tests.slack.fake_slack import BOT_ID, Call, FakeSlack
-from tests.slack.server import WebProcess
+from tests.slack.server import WebProcess, web_env
 from tests.slack.signing import action_body, command_body, event_body
 
 
@@ -26,9 +26,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("state") / "events.sqlite3"
-    proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-signing-secret",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}",
-                       "WEB_CONCURRENCY": "2"})
+    proc = WebProcess(web_env(fake.api_url, f"sqlite:///{store}"))
     try:
         proc.wait_ready()
         yield proc

@@ -14,7 +14,7 @@ import pytest
 from bot.store import open_store
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.server import WebProcess
+from tests.slack.server import WebProcess, web_env
 from tests.slack.signing import action_body, command_body, event_body
 from tests.slack.test_e2e_http import assert_valid_blocks, in_channel, rendered_text
 
@@ -32,9 +32,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def web(fake: FakeSlack, database: str) -> Iterator[WebProcess]:
-    proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-signing-secret",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": database,
-                       "WEB_CONCURRENCY": "2"})
+    proc = WebProcess(web_env(fake.api_url, database))
     try:
         proc.wait_ready()
         yield proc

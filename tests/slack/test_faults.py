@@ -20,8 +20,8 @@ import pytest
 
 from tests.slack import payloads
 from tests.slack.fake_slack import Call, FakeSlack
-from tests.slack.server import WebProcess
-from tests.slack.signing import SECRET, command_body, event_body
+from tests.slack.server import WebProcess, web_env
+from tests.slack.signing import command_body, event_body
 
 FAST = {"SRM_CLAIM_LEASE_SECONDS": "4", "SRM_DELIVERY_DEADLINE_SECONDS": "2", "SRM_CALL_TIMEOUT_SECONDS": "1"}
 
@@ -33,9 +33,7 @@ def fake() -> Iterator[FakeSlack]:
 
 
 def start(fake: FakeSlack, store: Path, **env: str) -> WebProcess:
-    proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}",
-                       "WEB_CONCURRENCY": "2", **FAST, **env})
+    proc = WebProcess(web_env(fake.api_url, f"sqlite:///{store}", **{**FAST, **env}))
     proc.wait_ready()
     return proc
 

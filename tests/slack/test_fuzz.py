@@ -22,7 +22,7 @@ import yaml
 from tests.conftest import FIXTURES
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.server import Response, WebProcess
+from tests.slack.server import Response, WebProcess, web_env
 from tests.slack.signing import SECRET, action_body, command_body, event_body, headers
 
 WRONG = [None, 0, 1.5, True, [], {}, [1, "x"], {"id": 7}, "x" * 5000, "<!channel>"]
@@ -98,8 +98,7 @@ def fake() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("fuzz") / "events.sqlite3"
-    proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "WEB_CONCURRENCY": "2",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": f"sqlite:///{store}"})
+    proc = WebProcess(web_env(fake.api_url, f"sqlite:///{store}"))
     proc.wait_ready()
     yield proc
     proc.stop()

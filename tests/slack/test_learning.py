@@ -17,8 +17,8 @@ from bot.cli import main
 from bot.store.schema import answers, metadata
 from tests.slack import payloads
 from tests.slack.fake_slack import Call, FakeSlack
-from tests.slack.server import WebProcess
-from tests.slack.signing import SECRET, action_body, command_body, event_body
+from tests.slack.server import WebProcess, web_env
+from tests.slack.signing import action_body, command_body, event_body
 from tests.slack.test_e2e_http import assert_valid_blocks, rendered_text
 
 ESCALATE = "C0ESCALATE"
@@ -32,9 +32,8 @@ def fake() -> Iterator[FakeSlack]:
 
 
 def start(fake: FakeSlack, url: str, **env: str) -> WebProcess:
-    proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": url, "WEB_CONCURRENCY": "2",
-                       "SRM_ESCALATION_CHANNEL": ESCALATE, "SRM_ADMINS": f"{ADMIN},U0OTHER", **env})
+    proc = WebProcess(web_env(fake.api_url, url, **{"SRM_ESCALATION_CHANNEL": ESCALATE,
+                                                     "SRM_ADMINS": f"{ADMIN},U0OTHER", **env}))
     proc.wait_ready()
     return proc
 

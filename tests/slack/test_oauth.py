@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from tests.pg import Server
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack, Workspace
-from tests.slack.server import Response, WebProcess
-from tests.slack.signing import SECRET, event_body
+from tests.slack.server import Response, WebProcess, web_env
+from tests.slack.signing import event_body
 
 CLIENT_ID = "111.222"
 
@@ -27,9 +27,8 @@ CLIENT_ID = "111.222"
 def oauth_host(postgres: Server) -> Iterator[tuple[str, WebProcess, FakeSlack]]:
     url = postgres.new_database()
     with FakeSlack() as fake:
-        env = {"SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": "client-secret",
-               "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_BASE_URL": fake.api_url, "SRM_DATABASE_URL": url,
-               "WEB_CONCURRENCY": "2"}
+        env = web_env(fake.api_url, url, SLACK_BOT_TOKEN="", SLACK_CLIENT_ID=CLIENT_ID,
+                      SLACK_CLIENT_SECRET="client-secret")
         proc = WebProcess(env)
         try:
             proc.wait_ready()

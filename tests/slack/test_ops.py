@@ -26,7 +26,7 @@ from bot.wsgi import Server
 from tests.conftest import ROOT
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.server import WebProcess, free_port
+from tests.slack.server import WebProcess, free_port, web_env
 from tests.slack.signing import action_body, command_body, event_body
 
 
@@ -53,9 +53,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def web(fake: FakeSlack, data_dir: Path) -> Iterator[WebProcess]:
-    proc = WebProcess({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-signing-secret",
-                       "SLACK_API_BASE_URL": fake.api_url, "SRM_DATA_DIR": str(data_dir),
-                       "SRM_DATABASE_URL": f"sqlite:///{data_dir / 'srm.sqlite3'}", "WEB_CONCURRENCY": "2"})
+    proc = WebProcess(web_env(fake.api_url, f"sqlite:///{data_dir / 'srm.sqlite3'}", SRM_DATA_DIR=str(data_dir)))
     try:
         proc.wait_ready()
         yield proc

@@ -13,16 +13,15 @@ import sqlalchemy as sa
 from tests.pg import Server
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.server import WebProcess
-from tests.slack.signing import SECRET, command_body, event_body
+from tests.slack.server import WebProcess, web_env
+from tests.slack.signing import command_body, event_body
 
 
 @pytest.fixture
 def hosts(postgres: Server) -> Iterator[tuple[str, list[WebProcess], FakeSlack]]:
     url = postgres.new_database()
     with FakeSlack() as fake:
-        env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_BASE_URL": fake.api_url,
-               "SRM_DATABASE_URL": url, "WEB_CONCURRENCY": "2"}
+        env = web_env(fake.api_url, url)
         procs = [WebProcess(env), WebProcess(env)]  # started together: both migrate the empty database at once
         try:
             for p in procs:
