@@ -85,9 +85,10 @@ _RULE_GROUP = re.compile(r"\bAWSManagedRules\w+|\b(?:ThreatSignatures|AbusedLegi
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
 
 
-def expand_resource_ids(text: str) -> str:
-    """'CVE-2024-6387 on i-0a91…' → '… on ec2 instance': the ID says which service the resource belongs to.
-    A Python `lambda x: …` is code, not AWS Lambda."""
+def expand_pasted_names(text: str) -> str:
+    """Names pasted from a console or code read as what they name: a resource ID its service ('CVE-2024-6387 on
+    i-0a91…' → '… on ec2 instance'), a managed rule group its service, and a Python `lambda x: …` is code, not
+    AWS Lambda."""
     text = _PY_LAMBDA.sub("python anonymous function ", text)
     text = _RULE_GROUP.sub(lambda m: "aws waf managed rule group" if m.group(0).startswith("AWSManagedRules")
                            else "network firewall managed threat signatures rule group", text)
@@ -105,7 +106,7 @@ def expand_findings(text: str) -> str:
         where = _FINDING_RESOURCE.get(resource.lower(), words_of(resource))
         return f"guardduty finding {words_of(purpose)} on {where}: {words_of(family)}"
 
-    return expand_resource_ids(_FINDING.sub(expand, text))
+    return expand_pasted_names(_FINDING.sub(expand, text))
 
 
 _OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")
