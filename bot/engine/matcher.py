@@ -40,11 +40,12 @@ _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])"
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
-MOVE_WORDS = frozenset({"from", "move", "moved", "moving", "migrate", "migrated", "migrating", "switch", "switched"})
 # "if we move to RDS", "switching over to Fargate", "migrate it onto MSK": the service the question is about is
-# the one it would run on, not the one it runs on today (whose stated settings describe the past)
+# the one it would run on, not the one it runs on today (whose stated settings describe the past).
+# Not "port": "port 5432 to rds" opens a port.
 MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated", "migrating", "migrates",
-                        "switch", "switched", "switching", "transition", "transitioning", "port", "porting"})
+                        "switch", "switched", "switching", "transition", "transitioning", "porting"})
+MOVE_WORDS = MOVE_VERBS | {"from"}  # a question about a move: "to" names a platform too
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
