@@ -152,3 +152,10 @@ def test_settings_that_hold_for_every_service_answer_where_a_service_has_no_entr
     announced = engine.ask("AWS Health says our glue 2.0 jobs will be automatically upgraded next month — who does it?")
     assert (announced.owner, announced.service.id) == ("aws", "glue")
     assert engine.ask("who upgrades our glue 2.0 jobs to glue 4.0?").owner == "customer"
+
+
+def test_a_runtime_past_its_end_of_support_is_ours_to_move_off_even_when_asked_as_patching(engine: Engine) -> None:
+    patched = engine.ask("is AWS going to patch the python runtime of our lambda?")
+    stale = engine.ask("our lambda is on python 3.8 (unsupported). is AWS going to patch that runtime?")
+    assert (patched.owner, stale.owner) == ("aws", "customer")
+    assert stale.service.id == "lambda" and "supported runtime" in stale.customer_does
