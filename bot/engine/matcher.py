@@ -184,6 +184,7 @@ class Match:
     exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
+    asking: str = ""  # the clause that asks, when the message has several (its words weigh most)
     why: str = ""  # how the confidence was reached, for --explain
 
     @property
@@ -578,7 +579,8 @@ class Matcher:
             # a long message read through a few of its words: likely right, never certain (measured: 93% right
             # at ≥ 0.9 on long real questions against 99.4% on short ones)
             confidence, why = LONG_CAP, f"{why}; at most {LONG_CAP} for a long message"
-        return self._decide(replace(base, unexplained=unexplained, why=why), confidence)
+        asking = " ".join(tokens[i] for i in sorted(layout.focus)) if layout.focus else ""
+        return self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
 
     def _other_cloud(self, said: list[str], services: list[str], named: bool) -> str | None:
         """Another cloud or vendor named ("azure", "heroku"), unless it is part of a named AWS service's own

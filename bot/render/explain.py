@@ -18,6 +18,7 @@ def explain(m: Match, a: Answer) -> str:
         f"corrections: {', '.join(f'{a}→{b}' for a, b in m.corrections) or '-'}",
         f"services:    {', '.join(m.services) or '-'}   category: {m.category or '-'}"
         f"{f'   moving to: {m.moved_to[0]} (settings read from word {m.moved_to[1]} on)' if m.moved_to else ''}",
+        f"asking:      {m.asking[:300] or '(the whole message)'}",
         f"content:     {words(m.content)}",
         f"task words:  {words(m.rest)}",
         f"unexplained: {words(m.unexplained)}",

@@ -102,6 +102,8 @@ def test_ask_explain_shows_the_reading_then_the_answer() -> None:
     assert any(line.startswith("services:    rds-custom-oracle") for line in lines), r.stdout  # not plain RDS
     assert "~not" in r.stdout  # the negation is read, not dropped
     assert any(line.startswith("confidence:") for line in lines) and "Owner:" in r.stdout
+    several = run("ask", "--explain", "we run postgres on rds. the auditors ask: who patches the os?").stdout
+    assert "asking:      who patch the os" in several  # the clause whose words weigh most (folded words)
 
 
 def test_service_card_and_report() -> None:
