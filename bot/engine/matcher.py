@@ -214,6 +214,7 @@ class Matcher:
         self.actions = frozenset(stem(w) for w in words(" ".join(lang.action_words)))
         self.incident = frozenset(self.folder.fold(words(" ".join(lang.incident_words))))
         self.owner_words = frozenset(stem(w) for w in self.folder.fold(words(OWNER_VOCABULARY)))
+        self.model_words = frozenset(stem(w) for w in self.folder.fold(words("aws shared responsibility model")))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
@@ -631,7 +632,7 @@ class Matcher:
         ("layers" next to "runtime update"): what decides the answer may be among them."""
         if not candidates:
             return frozenset()
-        generic = self.security | self.resources | self.actions | {NEG}
+        generic = self.security | self.resources | self.actions | self.model_words | {NEG}
         explained = self.target_stems[candidates[0].target] | generic
         return frozenset(t for t in rest - explained
                          if self.weight.get(t, 0.0) >= UNEXPLAINED_MIN and layout.in_focus(t))
@@ -653,7 +654,17 @@ class Matcher:
         scenarios = [c for c in whole if c.kind == "scenario"]
         if services:
             duties = self._own_reading(duties, services[0], rest)
-        return self._rank(duties, scenarios, services, incident)
+        return self._framed(self._rank(duties, scenarios, services, incident))
+
+    def _framed(self, ranked: list[Candidate]) -> list[Candidate]:
+        """'Under the shared responsibility model, who patches RDS?': the model is the frame of the question,
+        not its task; it is the answer only when no other whole phrase names one."""
+        general = f"duty:{self.kb.language.general_duty}"
+        named = [c for c in ranked if c.target == general and c.stems <= self.model_words]
+        task = [c for c in ranked if c not in named]
+        if not named or not any(c.coverage == 1.0 for c in task):
+            return ranked
+        return task + [replace(c, score=0.0) for c in named]  # never a near tie with the task
 
     def _own_reading(self, duties: list[Candidate], service: str, rest: frozenset[str]) -> list[Candidate]:
         """Readings whose entry for this service uses the question's own words rank higher."""

@@ -243,3 +243,12 @@ def test_managed_rule_group_names_name_their_service(engine: Engine) -> None:
     nfw = engine.ask("ThreatSignaturesBotnetStrictOrder is in our policy. who keeps the signatures current?")
     assert (waf.service.id, waf.owner) == ("waf", "aws") and (nfw.service.id, nfw.owner) == ("network-firewall", "aws")
     assert engine.ask("who writes the waf rules for our alb").owner == "customer"
+
+
+def test_the_model_named_as_the_frame_of_a_question_is_not_its_task(engine: Engine) -> None:
+    framed = engine.ask("under the shared responsibility model, who patches rds?")
+    assert framed.answered and framed.service.id == "rds" and framed.duty.id != "shared-model"
+    abbreviated = engine.ask("Patch management in the AWS SRM: is that an inherited control, a customer-specific "
+                             "control, or a shared control?")
+    assert (abbreviated.owner, abbreviated.duty.id) == ("shared", "patch-management")  # "aws srm" is no service
+    assert engine.ask("explain the shared responsibility model").duty.id == "shared-model"
