@@ -132,9 +132,13 @@ class Engine:
         wants, options = m.exam
         if not options:
             return None
-        where = m.moved_to[0] if m.moved_to else m.services[0] if m.services else None
-        on = f" on {self.kb.services[where].name}" if where else ""
-        answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{on}"))) for o in options]
+        # the service the stem is about ("…when a customer uses Fargate?"), unless an option names its own
+        # ("(c) firmware on the physical EC2 hosts (d) IAM access"): one option's service is not another's
+        stem_ = m.text[:m.text.find(options[0])]
+        named = self.matcher.services_in(stem_)
+        where = m.moved_to[0] if m.moved_to else named[0] if named else None
+        answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{self._on(o, where)}")))
+                   for o in options]
         picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
         if not picks:
             return None
@@ -142,6 +146,9 @@ class Engine:
         named = " and ".join(f"“{o}”" for o, _ in picks)
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
                        summary=f"Of the options, {named}: {a.summary}")
+
+    def _on(self, option: str, where: str | None) -> str:
+        return f" on {self.kb.services[where].name}" if where and not self.matcher.services_in(option) else ""
 
     def _rival(self, m: Match, a: Answer) -> tuple[Candidate, Answer] | None:
         """A reading almost as strong as the chosen one that would name another owner, and its answer."""

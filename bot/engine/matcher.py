@@ -384,6 +384,11 @@ class Matcher:
                               and not any(x.startswith(s + "-") for x in specific)]
         return ordered, used, bool(strong)
 
+    def services_in(self, text: str) -> list[str]:
+        """The services a piece of text names by name, platform first ("servers" alone names none)."""
+        services, _, named = self.find_services(self._tokens(text))
+        return services if named else []
+
     def _moved_to(self, tokens: list[str], services: list[str]) -> tuple[str, int] | None:
         """The service a move goes to ("if we move to aws managed microsoft ad", "switching over to fargate"),
         and the position where its name starts."""

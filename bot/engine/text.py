@@ -111,6 +111,9 @@ def expand_findings(text: str) -> str:
 
 _OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")
 _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsib\w*|duty|task)|"
+                             r"\b(belongs?|falls?|lies|rests?)\s+(to|on|with|under)\s+(the\s+)?(customers?|us)\b|"
+                             r"\bwhich\b[^.?]*\b(do|must|should)\s+(we|customers|the\s+customer)\s+"
+                             r"(handle|do|manage|own|perform|take)|"
                              r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(the\s+)?(customer|us)\b|"
                              # "the bank's responsibility", "remains with the company"
                              r"\b(?!aws'|amazon')[a-z]+'s\s+(job|responsib\w*|duty|task)|"
@@ -121,7 +124,11 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         # "which responsibility moves to AWS", "inherit from AWS", "no longer perform(s)"
                         r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b|"
                         r"\binherits?\s+(\w+\s+)?from\s+(aws|amazon)\b|"
-                        r"\bno\s+longer\s+(perform|do|handle|manage|need)|\binherited\s+control", re.IGNORECASE)
+                        r"\bno\s+longer\s+(perform|do|handle|manage|need)|\binherited\s+control|"
+                        # "which responsibility belongs to AWS", "which of these does AWS handle"
+                        r"\b(belongs?|falls?|lies|rests?)\s+(to|on|with|under)\s+(aws|amazon)\b|"
+                        r"\bwhich\b[^.?]*\b(does|do|will)\s+(aws|amazon)\s+(handle|do|manage|own|perform|take)",
+                        re.IGNORECASE)
 # "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why
 _PARTY_LEAD = re.compile(r"(the\s+)?(aws|amazon|customer|both|neither)\b\s*[,:;(—-]", re.IGNORECASE)
 # options that name parties, not tasks ("A) The customer B) AWS C) Both"): the stem alone is the question

@@ -252,3 +252,15 @@ def test_the_model_named_as_the_frame_of_a_question_is_not_its_task(engine: Engi
                              "control, or a shared control?")
     assert (abbreviated.owner, abbreviated.duty.id) == ("shared", "patch-management")  # "aws srm" is no service
     assert engine.ask("explain the shared responsibility model").duty.id == "shared-model"
+
+
+def test_exam_stems_that_say_belongs_to_or_does_aws_handle_and_options_that_name_their_own_service(
+        engine: Engine) -> None:
+    fargate = engine.ask("Which responsibility belongs to AWS when a customer uses AWS Fargate? A. Building and "
+                         "scanning container images B. Patching the host OS and container runtime C. Writing task "
+                         "IAM role policies D. Configuring security groups for tasks")
+    assert (fargate.owner, fargate.service.id) == ("aws", "fargate") and "host OS" in fargate.summary
+    quiz = engine.ask("quiz: which of these does AWS handle? (a) who gets IAM access (b) TLS config on our ALB "
+                      "listeners (c) firmware updates on the physical EC2 hosts (d) yum updates inside our instances")
+    # each option is read on its own service: "yum updates inside our instances" is ours, not IAM's or AWS's
+    assert quiz.owner == "aws" and "firmware" in quiz.summary and "yum" not in quiz.summary
