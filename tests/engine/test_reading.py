@@ -245,6 +245,14 @@ def test_managed_rule_group_names_name_their_service(engine: Engine) -> None:
     assert engine.ask("who writes the waf rules for our alb").owner == "customer"
 
 
+def test_an_aws_managed_key_alias_names_kms_and_the_kind_of_key(engine: Engine) -> None:
+    from bot.engine.text import expand_pasted_names
+
+    a = engine.ask("the default `aws/ebs` and `aws/s3` keys: do we enable rotation or does AWS rotate them?")
+    assert (a.owner, a.service.id) == ("aws", "kms")
+    assert expand_pasted_names("retention of /aws/lambda/my-fn") == "retention of /aws/lambda/my-fn"  # a log group
+
+
 def test_the_model_named_as_the_frame_of_a_question_is_not_its_task(engine: Engine) -> None:
     framed = engine.ask("under the shared responsibility model, who patches rds?")
     assert framed.answered and framed.service.id == "rds" and framed.duty.id != "shared-model"
