@@ -19,6 +19,7 @@ RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a
 CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
 EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
 FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the words asked
+UNKNOWN_CONTROL_CONFIDENCE = 0.8  # a finding of a control we do not know, read from its pasted title
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
@@ -147,6 +148,18 @@ class Engine:
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
                        summary=f"Of the options, {named}: {a.summary}")
 
+    def _past_unknown_control(self, m: Match) -> Answer:
+        """'[MQ.2] ActiveMQ brokers should stream audit logs to CloudWatch failed — does MQ log for us?': a
+        control we don't know is never guessed, but a finding pasted with its title still says what it is
+        about; answered from those words (never citing the control), only when they name a service and a task."""
+        cid = m.unknown_controls[0]
+        read = self._answer(replace(m, unknown_controls=()))
+        if not (read.answered and m.services and m.best and m.best.coverage == 1.0 and not m.about_service_only):
+            return build.not_answered(m.text[:500], "unknown_control", EXAMPLES[:3], cid)
+        return replace(read, confidence=min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE),
+                       summary=f"{read.summary} (I don't know the control {cid}: this is read from the rest of "
+                               "the message.)")
+
     def _on(self, option: str, where: str | None) -> str:
         return f" on {self.kb.services[where].name}" if where and not self.matcher.services_in(option) else ""
 
@@ -175,7 +188,7 @@ class Engine:
             asks = tuple(f"who owns {r}?" for r in instead) or EXAMPLES[:3]
             return build.not_answered(shown, "retired_control", asks, said)
         if m.unknown_controls:
-            return build.not_answered(shown, "unknown_control", EXAMPLES[:3], m.unknown_controls[0])
+            return self._past_unknown_control(m)
         if m.other_cloud:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.other_cloud)
         if m.unknown_service:  # never answer for a different service than the one asked about

@@ -38,6 +38,14 @@ def test_unknown_control_ids_are_not_guessed(engine: Engine) -> None:
     assert not a.answered and a.reason == "unknown_control" and "EC2.999" in a.summary
 
 
+def test_a_finding_of_an_unknown_control_is_read_from_its_pasted_title_without_citing_it(engine: Engine) -> None:
+    a = engine.ask("security hub `[MQ.99] ActiveMQ brokers should stream audit logs to CloudWatch` failed. does "
+                   "amazon mq do audit logging for us already?")
+    assert a.answered and (a.owner, a.service.id, a.duty.id) == ("customer", "mq", "logging")
+    assert "MQ.99" in a.summary and all(c.id != "MQ.99" for c in a.controls) and a.confidence <= 0.8
+    assert engine.ask("is EC2.999 failing on us or aws?").reason == "unknown_control"  # nothing else to read
+
+
 def test_versions_and_file_names_are_not_control_ids(engine: Engine) -> None:
     m = engine.matcher.match("our python3.12 lambda on v1.2 of the layer and node 3.13, who patches the runtime?")
     assert not (m.controls or m.retired_controls or m.unknown_controls)
