@@ -220,6 +220,7 @@ class Matcher:
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
+        self.service_text = {s.id: self._service_text(s) for s in kb.services.values()}
         self.phrases = self._phrases()
         self.by_stem: dict[str, list[int]] = defaultdict(list)  # stem → indexes into self.phrases
         for i, p in enumerate(self.phrases):
@@ -277,6 +278,14 @@ class Matcher:
         table.weak.pop((), None)
         table.longest = max(len(k) for k in (*table.strong, *table.weak, *table.categories, ("",)))
         return table
+
+    def _service_text(self, service) -> str:
+        """Every word a service's entry says (names, what each side does, stated settings), for "is this
+        other product part of the service's own story?"."""
+        texts = [*service.aliases, service.name, service.aws_does, service.customer_does]
+        for o in service.overrides.values():
+            texts += [o.aws_does, o.customer_does, *(w for v in o.variants for w in v.when)]
+        return f" {' '.join(' '.join(self._tokens(t)) for t in texts)} "
 
     def _phrases(self) -> list[Phrase]:
         out = []
@@ -589,12 +598,12 @@ class Matcher:
         return self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
 
     def _other_cloud(self, said: list[str], services: list[str], named: bool) -> str | None:
-        """Another cloud or vendor named ("azure", "heroku"), unless it is part of a named AWS service's own
-        name ("Amazon Elastic VMware Service"); places outside AWS only when no AWS service is named."""
+        """Another cloud or vendor named ("azure", "heroku"), unless a named AWS service's own entry names it
+        (its name, "Amazon Elastic VMware Service", or what it runs on, a Storage Gateway VM on ESXi); places
+        outside AWS only when no AWS service is named."""
         cloud = self._find_phrase(said, self.other_clouds)
-        if cloud and any(f" {cloud} " in f" {' '.join(self._tokens(a))} " for sid in services
-                         for a in (*self.kb.services[sid].aliases, self.kb.services[sid].name)):
-            cloud = None
+        if cloud and any(f" {cloud} " in self.service_text[sid] for sid in services):
+            cloud = None  # part of the service's own story: "Elastic VMware Service", a gateway VM on ESXi
         if cloud and named and _compared(said, cloud):
             cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))

@@ -35,6 +35,12 @@ def test_other_clouds_get_no_owner(engine: Engine, q: str) -> None:
     assert not a.answered and a.owner is None and a.reason == "other_cloud"
 
 
+def test_a_product_the_named_service_runs_on_is_part_of_its_story_not_another_cloud(engine: Engine) -> None:
+    evs = engine.ask("on amazon evs, who patches esxi?")
+    assert evs.answered and (evs.owner, evs.service.id) == ("customer", "evs")
+    assert engine.ask("who patches esxi on our own vmware cluster?").reason == "other_cloud"  # no AWS service named
+
+
 @pytest.mark.parametrize("q", ["whats the weather in paris", "please order pizza", "zxcvbnm asdfgh"])
 def test_off_topic_claims_no_owner_and_offers_at_most_three_suggestions(engine: Engine, q: str) -> None:
     a = engine.ask(q)
