@@ -92,6 +92,8 @@ OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific cus
                     "them their both neither party entity control controls type category responsibility "
                     "responsible model which option options job task")
 AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
+US = frozenset({"us", "we", "ours", "our"})
+PARTY_REACH = 2  # words between "or" and a party offered as the owner ("microsoft fixes or us")
 NEAR_TWIN = 90  # a real English word this close to one of ours is still a typo of it ("polices" → "policies")
 LONG_MESSAGE = 8  # task words beyond which a message is "long"
 LONG_CAP = 0.85
@@ -217,6 +219,7 @@ class Matcher:
         self.model_words = frozenset(stem(w) for w in self.folder.fold(words("aws shared responsibility model")))
         self.other_clouds = [tuple(words(c)) for c in lang.other_clouds]
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
+        self.other_parties = frozenset(lang.other_parties)
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
@@ -601,12 +604,30 @@ class Matcher:
         """Another cloud or vendor named ("azure", "heroku"), unless a named AWS service's own entry names it
         (its name, "Amazon Elastic VMware Service", or what it runs on, a Storage Gateway VM on ESXi); places
         outside AWS only when no AWS service is named."""
+        party = self._offered_party(said)
+        if party:
+            return party
         cloud = self._find_phrase(said, self.other_clouds)
         if cloud and any(f" {cloud} " in self.service_text[sid] for sid in services):
             cloud = None  # part of the service's own story: "Elastic VMware Service", a gateway VM on ESXi
         if cloud and named and _compared(said, cloud):
             cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))
+
+    def _offered_party(self, said: list[str]) -> str | None:
+        """A vendor offered as the owner instead of AWS: "microsoft fixes or us?", "IBM or us", "us or Microsoft?"
+        ("on Docker, AWS, or us" still asks about AWS)."""
+        for i, word in enumerate(said):
+            if word != "or":
+                continue
+            before, after = said[max(0, i - PARTY_REACH):i], said[i + 1:i + 1 + PARTY_REACH]
+            if AWS_WORDS.intersection(said[max(0, i - 2 * PARTY_REACH):i + 1 + PARTY_REACH]):
+                continue
+            for one, other in ((before, after), (after, before)):
+                party = next((w for w in one if w in self.other_parties), None)
+                if party and US.intersection(other):
+                    return party
+        return None
 
     def _named_controls(self, m: Match) -> Match:
         """Security Hub control IDs in the question: known, retired, or of a known family but unknown."""

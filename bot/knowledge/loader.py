@@ -297,6 +297,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
             synonyms={k: tuple(v) for k, v in lang.synonyms.items()},
             other_clouds=tuple(lang.other_clouds),
             outside_aws=tuple(lang.outside_aws),
+            other_parties=tuple(lang.other_parties),
             howto_phrases=tuple(lang.howto_phrases),
             ownership_phrases=tuple(lang.ownership_phrases),
             security_words=tuple(lang.security_words),

@@ -144,6 +144,7 @@ class Language:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     other_clouds: tuple[str, ...] = ()
     outside_aws: tuple[str, ...] = ()
+    other_parties: tuple[str, ...] = ()
     howto_phrases: tuple[str, ...] = ()
     ownership_phrases: tuple[str, ...] = ()
     security_words: tuple[str, ...] = ()

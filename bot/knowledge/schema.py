@@ -169,6 +169,7 @@ class LanguageDoc(Strict):
     synonyms: dict[str, list[Text]] = Field(default_factory=dict)
     other_clouds: list[Text] = Field(default_factory=list)
     outside_aws: list[Text] = Field(default_factory=list)  # not AWS unless an AWS service is named
+    other_parties: list[Text] = Field(default_factory=list)  # vendors offered as the owner: "microsoft or us?"
     howto_phrases: list[Text] = Field(default_factory=list)
     ownership_phrases: list[Text] = Field(default_factory=list)
     security_words: list[Text] = Field(default_factory=list)

@@ -41,6 +41,17 @@ def test_a_product_the_named_service_runs_on_is_part_of_its_story_not_another_cl
     assert engine.ask("who patches esxi on our own vmware cluster?").reason == "other_cloud"  # no AWS service named
 
 
+@pytest.mark.parametrize("q", ["who patches our exchange server, microsoft or us?", "is that cve google's fix or ours",
+                               "who fixes the office door lock", "is the fridge cleanup a shared responsibility lol"])
+def test_a_vendor_offered_as_the_owner_or_office_life_gets_no_owner(engine: Engine, q: str) -> None:
+    assert not engine.ask(q).answered
+
+
+def test_a_vendor_named_beside_aws_as_a_possible_owner_still_gets_an_answer(engine: Engine) -> None:
+    a = engine.ask("the docker swarm nodes run on ec2: is patching their os on docker, aws, or us?")
+    assert a.answered and a.owner == "customer"
+
+
 @pytest.mark.parametrize("q", ["whats the weather in paris", "please order pizza", "zxcvbnm asdfgh"])
 def test_off_topic_claims_no_owner_and_offers_at_most_three_suggestions(engine: Engine, q: str) -> None:
     a = engine.ask(q)
