@@ -12,7 +12,7 @@ from bot.engine import answer as build
 from bot.engine.answer import Answer
 from bot.engine.context import Context
 from bot.engine.matcher import ACCEPT, Candidate, Match, Matcher
-from bot.engine.text import words
+from bot.engine.text import stem, words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
 
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
@@ -148,6 +148,20 @@ class Engine:
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
                        summary=f"Of the options, {named}: {a.summary}")
 
+    def _asked_beside_control(self, m: Match, control: Answer) -> Answer | None:
+        """'Security Hub flags ECS.10 … but who actually patches the kernel under Fargate tasks?': a finding
+        pasted as context, and a question about something else in the clause that asks."""
+        asking = m.asking.split()
+        if not asking or any(c.split(".")[0].lower() in asking for c in m.controls):
+            return None
+        best = m.best  # a whole reading, all of it in the clause that asks ("whose job is that?" has none)
+        if best is None or best.coverage < 1.0 or not best.stems or not best.stems <= {stem(w) for w in asking}:
+            return None
+        read = self._answer(replace(m, controls=()))
+        if read.answered and not m.about_service_only and (read.scenario or read.duty != control.duty):
+            return read
+        return None
+
     def _past_unknown_control(self, m: Match) -> Answer:
         """'[MQ.2] ActiveMQ brokers should stream audit logs to CloudWatch failed — does MQ log for us?': a
         control we don't know is never guessed, but a finding pasted with its title still says what it is
@@ -180,7 +194,8 @@ class Engine:
         if not m.content and not m.services:
             return build.not_answered(shown, "empty", EXAMPLES[:3])
         if m.controls:  # "who owns EC2.8?", a Security Hub finding pasted in
-            return self._for_control(m, m.controls[0])
+            control = self._for_control(m, m.controls[0])
+            return self._asked_beside_control(m, control) or control
         if m.retired_controls:
             cid = m.retired_controls[0]
             instead = self.kb.retired_controls[cid]

@@ -67,3 +67,11 @@ def test_no_answer_recommends_a_control_that_checks_something_else(engine: Engin
                 if a.duty.id not in control.evidences or (control.services and service.id not in control.services):
                     misfits.append(f"{service.id}/{a.duty.id}: {c.id}")
     assert not misfits, misfits[:20]
+
+
+def test_a_control_pasted_as_context_leaves_the_answer_to_the_clause_that_asks(engine: Engine) -> None:
+    pasted = engine.ask("security hub flags RDS.13 on our orders db (auto minor version upgrade is off). separately, "
+                        "who is responsible for the physical security of the data center it runs in?")
+    assert (pasted.owner, pasted.duty.id) == ("aws", "physical-security")
+    asked = engine.ask("security hub flags RDS.13 on our orders db. who has to fix RDS.13?")
+    assert asked.controls and asked.controls[0].id == "RDS.13"  # the asking clause is about the control
