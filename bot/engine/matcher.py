@@ -409,13 +409,22 @@ class Matcher:
         for i in range(1, len(tokens)):
             if tokens[i - 1] not in {"to", "onto", "into"}:
                 continue
-            if not MOVE_VERBS.intersection(tokens[max(0, i - 1 - MOVE_REACH):i - 1]):
+            if not (MOVE_VERBS.intersection(tokens[max(0, i - 1 - MOVE_REACH):i - 1])
+                    or self._moving_from(tokens, i - 1)):
                 continue
             for size in range(min(self.aliases.longest, len(tokens) - i), 0, -1):
                 sid = self.aliases.strong.get(tuple(tokens[i:i + size]))
                 if sid is not None and sid in services:
                     return sid, i
         return None
+
+    @staticmethod
+    def _moving_from(tokens: list[str], to: int) -> bool:
+        """'moving from our own DCs on EC2 to …': a move verb right before a 'from' a few words before 'to'."""
+        for j in range(max(0, to - 2 * MOVE_REACH), to):
+            if tokens[j] == "from" and MOVE_VERBS.intersection(tokens[max(0, j - 2):j]):
+                return True
+        return False
 
     def _find_category(self, tokens: list[str], used: set[int]) -> str | None:
         """A category named as such ("abstracted services"); its words are then not duty words."""
