@@ -85,15 +85,20 @@ _RULE_GROUP = re.compile(r"\bAWSManagedRules\w+|\b(?:ThreatSignatures|AbusedLegi
 # "aws/ebs", "aws/s3": the alias of an AWS managed KMS key (not "/aws/lambda/fn", a log group's name)
 _MANAGED_KEY = re.compile(r"(?<![/\w])aws/[a-z0-9-]+\b(?!/)", re.IGNORECASE)
 
+# AWS's own reaction to a leaked access key, pasted from CloudTrail or a Health event
+_QUARANTINE = re.compile(r"\bAWSCompromisedKeyQuarantine\w*|\bAWS_RISK_IAM_QUARANTINE\b|"
+                         r"\bAWS_RISK_CREDENTIALS_EXPOSED\w*", re.IGNORECASE)
+
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
 
 
 def expand_pasted_names(text: str) -> str:
     """Names pasted from a console or code read as what they name: a resource ID its service ('CVE-2024-6387 on
-    i-0a91…' → '… on ec2 instance'), a managed rule group its service, 'aws/ebs' an AWS managed KMS key, and a Python
-    `lambda x: …` is code, not AWS Lambda."""
+    i-0a91…' → '… on ec2 instance'), a managed rule group its service, 'aws/ebs' an AWS managed KMS key, AWS's
+    quarantine policy a leaked access key, and a Python `lambda x: …` is code, not AWS Lambda."""
     text = _PY_LAMBDA.sub("python anonymous function ", text)
     text = _MANAGED_KEY.sub("aws managed kms key", text)
+    text = _QUARANTINE.sub("aws compromised key quarantine policy on our leaked access key", text)
     text = _RULE_GROUP.sub(lambda m: "aws waf managed rule group" if m.group(0).startswith("AWSManagedRules")
                            else "network firewall managed threat signatures rule group", text)
     return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)

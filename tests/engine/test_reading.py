@@ -274,3 +274,9 @@ def test_exam_stems_that_say_belongs_to_or_does_aws_handle_and_options_that_name
                       "listeners (c) firmware updates on the physical EC2 hosts (d) yum updates inside our instances")
     # each option is read on its own service: "yum updates inside our instances" is ours, not IAM's or AWS's
     assert quiz.owner == "aws" and "firmware" in quiz.summary and "yum" not in quiz.summary
+
+
+def test_aws_quarantine_of_a_leaked_key_reads_as_the_leak_it_is(engine: Engine) -> None:
+    a = engine.ask("CloudTrail: AWS attached AWSCompromisedKeyQuarantineV3 to our deploy user. are we done?")
+    b = engine.ask("health event AWS_RISK_IAM_QUARANTINE on a CI user: does AWS clean this up?")
+    assert (a.owner, b.owner) == ("customer", "customer")
