@@ -141,8 +141,9 @@ class Engine:
         answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{self._on(o, where)}")))
                    for o in options]
         picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
-        if not picks:
-            return None
+        if not picks:  # none of the options reads as theirs: the stem alone would answer another question
+            asks = tuple(f"who is responsible for {o}{self._on(o, where)}?" for o in options)[:3]
+            return build.not_answered(m.text[:500], "unsure", asks)
         a = picks[0][1]  # "Select TWO", or two that fit: the first one answers, all are named
         named = " and ".join(f"“{o}”" for o, _ in picks)
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),

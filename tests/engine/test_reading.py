@@ -280,3 +280,10 @@ def test_aws_quarantine_of_a_leaked_key_reads_as_the_leak_it_is(engine: Engine) 
     a = engine.ask("CloudTrail: AWS attached AWSCompromisedKeyQuarantineV3 to our deploy user. are we done?")
     b = engine.ask("health event AWS_RISK_IAM_QUARANTINE on a CI user: does AWS clean this up?")
     assert (a.owner, b.owner) == ("customer", "customer")
+
+
+def test_an_exam_question_none_of_whose_options_reads_as_the_asked_partys_claims_no_owner(engine: Engine) -> None:
+    a = engine.ask("Which is AWS's responsibility on Amazon RDS? A) Writing the application's SQL B) Choosing who "
+                   "gets database users C) Deciding which data to keep")
+    assert not a.answered and a.owner is None
+    assert a.suggestions[0].startswith("who is responsible for Writing the application's SQL on Amazon RDS")
