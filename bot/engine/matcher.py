@@ -75,6 +75,19 @@ def _compared(said: list[str], phrase: str) -> bool:
                for i in range(len(said)))
 
 
+def _uncompared(tokens: list[str]) -> list[str]:
+    """'aws like normal rds or us' → 'aws or us': a comparison inside a list of owners names no task."""
+    out, skipping = [], False
+    for t in tokens:
+        if t in COMPARING:
+            skipping = True
+        elif t == "or":
+            skipping = False
+        if not skipping:
+            out.append(t)
+    return out
+
+
 def _negated_before(tokens: tuple[str, ...] | list[str], start: int) -> bool:
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         if tokens[i] in NEGATORS:
@@ -550,7 +563,7 @@ class Matcher:
                 continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
             corrected, fixed = self.correct(said)
             folded = self.folder.fold(corrected)
-            if i and self._only_owners(folded):
+            if i and self._only_owners(_uncompared(folded)):
                 question_clause = owner_clause = i - 1  # "… — inherited, shared, or customer-specific?": options,
                 continue  # not the task; the clause before them asks
             tokens += folded
@@ -569,8 +582,10 @@ class Matcher:
         return bool(BACK_REFERENCES.intersection(tokens)) and len(task) <= 3
 
     def _only_owners(self, tokens: list[str]) -> bool:
+        """'inherited, shared, or customer-specific?', 'AWS or us?': parties offered, no task named."""
         content = {stem(t) for t in tokens if t not in self.stopwords}
-        return bool(content) and content <= self.owner_words
+        offered = "or" in tokens and bool(US.intersection(tokens)) and bool(AWS_WORDS.intersection(tokens))
+        return (bool(content) or offered) and content <= self.owner_words
 
     def match(self, question: str) -> Match:
         text = clean_slack(question)

@@ -287,3 +287,11 @@ def test_an_exam_question_none_of_whose_options_reads_as_the_asked_partys_claims
                    "gets database users C) Deciding which data to keep")
     assert not a.answered and a.owner is None
     assert a.suggestions[0].startswith("who is responsible for Writing the application's SQL on Amazon RDS")
+
+
+def test_a_trailing_list_of_owners_is_options_not_the_question_even_with_a_comparison(engine: Engine) -> None:
+    m = engine.matcher.match("we're on rds custom for oracle (a legacy agent needs os access). who patches the oracle "
+                             "database software on it — aws like normal rds, or us?")
+    assert m.asking.startswith("who patch the oracle database software")
+    assert engine.matcher.match("who patches the lustre servers on fsx: us or AWS? we only chose the window").asking \
+        .startswith("who patch the lustre")
