@@ -63,6 +63,8 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "running", "enable", "enabled", "need",
                          "want", "got", "for", "any", "the", "an", "on", "with", "our", "it"})
 NEGATION_REACH = 4
+# "imported key material instead of AWS-generated": the setting after these is the one *not* in use
+REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})
 
 
 COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
@@ -462,7 +464,8 @@ class Matcher:
         span, start = layout.window(want)
         # a phrase that says "not" itself may of course contain it
         negated = not NEGATORS.intersection(words(phrase)) and (
-            NEGATORS.intersection(tokens[max(0, start - 2):start + span]) or _negated_before(tokens, start))
+            NEGATORS.intersection(tokens[max(0, start - 2):start + span]) or _negated_before(tokens, start)
+            or tuple(tokens[max(0, start - 2):start]) in REPLACED)
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
         return len(want) + len(want) / span

@@ -295,3 +295,10 @@ def test_a_trailing_list_of_owners_is_options_not_the_question_even_with_a_compa
     assert m.asking.startswith("who patch the oracle database software")
     assert engine.matcher.match("who patches the lustre servers on fsx: us or AWS? we only chose the window").asking \
         .startswith("who patch the lustre")
+
+
+def test_a_setting_named_after_instead_of_is_the_one_not_in_use(engine: Engine) -> None:
+    replaced = engine.ask("our kms key uses imported key material instead of aws generated material. who keeps a "
+                          "copy of it?")
+    plain = engine.ask("our kms key uses aws generated key material. who is responsible for its durability?")
+    assert (replaced.owner, plain.owner) == ("customer", "aws")
