@@ -287,6 +287,9 @@ class Matcher:
             for alias in service.weak_aliases:
                 table.weak.setdefault(tuple(self._tokens(alias)), service.id)
             single = [a for a in service.aliases if len(self._tokens(a)) == 1]
+            # "hsm cluster", "ses account": the word before a resource word names the service too
+            single += [w[0] for w in map(self._tokens, service.aliases)
+                       if len(w) == 2 and stem(w[1]) in self.resources]
             table.name_words[service.id] = frozenset(
                 stem(t) for text in (service.name, service.id.replace("-", " "), *single) for t in self._tokens(text))
         for category in self.kb.categories.values():

@@ -302,3 +302,8 @@ def test_a_setting_named_after_instead_of_is_the_one_not_in_use(engine: Engine) 
                           "copy of it?")
     plain = engine.ask("our kms key uses aws generated key material. who is responsible for its durability?")
     assert (replaced.owner, plain.owner) == ("customer", "aws")
+
+
+def test_the_word_before_a_resource_word_in_an_alias_names_the_service_not_a_task(engine: Engine) -> None:
+    a = engine.ask("do we need to script backups of the hsm cluster (keys, users) or does aws take those?")
+    assert (a.owner, a.service.id, a.duty.id) == ("aws", "cloudhsm", "backups")  # "hsm" is the service here
