@@ -176,3 +176,11 @@ def test_a_runtime_past_its_end_of_support_is_ours_to_move_off_even_when_asked_a
     stale = engine.ask("our lambda is on python 3.8 (unsupported). is AWS going to patch that runtime?")
     assert (patched.owner, stale.owner) == ("aws", "customer")
     assert stale.service.id == "lambda" and "supported runtime" in stale.customer_does
+
+
+def test_compliance_vocabulary_auditors_use_reads_as_the_customers_controls(engine: Engine) -> None:
+    cuec = engine.ask("the CUECs in AWS's SOC 2 report: who implements them?")
+    logical = engine.ask("SOC 2 logical access controls for our AWS accounts, aws or us?")
+    assert (cuec.owner, cuec.duty.id) == ("customer", "workload-compliance")
+    assert (logical.owner, logical.duty.id) == ("customer", "iam-policies")
+    assert engine.ask("who provides the SOC 2 report for the AWS data centers?").owner == "aws"
