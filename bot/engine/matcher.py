@@ -65,6 +65,8 @@ NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "runnin
 NEGATION_REACH = 4
 # "imported key material instead of AWS-generated": the setting after these is the one *not* in use
 REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})
+# "managed platform updates should be enabled" (a finding's title): a recommendation, so not the setting in use
+RECOMMENDING = frozenset({"should", "must"})
 
 
 COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
@@ -109,6 +111,7 @@ OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific cus
 AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
 US = frozenset({"us", "we", "ours", "our"})
 PARTY_REACH = 2  # words between "or" and a party offered as the owner ("microsoft fixes or us")
+OWNED_REACH = 4  # … when it is named as an owner ("GitHub's responsibility to revoke or ours")
 NEAR_TWIN = 90  # a real English word this close to one of ours is still a typo of it ("polices" → "policies")
 LONG_MESSAGE = 8  # task words beyond which a message is "long"
 LONG_CAP = 0.85
@@ -468,7 +471,8 @@ class Matcher:
         # a phrase that says "not" itself may of course contain it
         negated = not NEGATORS.intersection(words(phrase)) and (
             NEGATORS.intersection(tokens[max(0, start - 2):start + span]) or _negated_before(tokens, start)
-            or tuple(tokens[max(0, start - 2):start]) in REPLACED)
+            or tuple(tokens[max(0, start - 2):start]) in REPLACED
+            or RECOMMENDING.intersection(tokens[max(0, start - 2):start + span]))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
         return len(want) + len(want) / span
@@ -609,7 +613,7 @@ class Matcher:
         candidates = self._candidates(content, rest, services, fixes, named, incident, layout)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
-                     other_cloud=self._other_cloud(said, services, named),
+                     other_cloud=self._other_cloud(said, services, named, read),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to)
@@ -630,11 +634,12 @@ class Matcher:
         asking = " ".join(tokens[i] for i in sorted(layout.focus)) if layout.focus else ""
         return self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
 
-    def _other_cloud(self, said: list[str], services: list[str], named: bool) -> str | None:
+    def _other_cloud(self, said: list[str], services: list[str], named: bool, text: str = "") -> str | None:
         """Another cloud or vendor named ("azure", "heroku"), unless a named AWS service's own entry names it
         (its name, "Amazon Elastic VMware Service", or what it runs on, a Storage Gateway VM on ESXi); places
         outside AWS only when no AWS service is named."""
-        party = self._offered_party(said)
+        owning = frozenset(w.lower() for w in re.findall(r"\b([A-Za-z]+)'s\b", text))
+        party = self._offered_party(said, self._strange_names(text), owning)
         if party:
             return party
         cloud = self._find_phrase(said, self.other_clouds)
@@ -644,17 +649,25 @@ class Matcher:
             cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
-    def _offered_party(self, said: list[str]) -> str | None:
+    def _strange_names(self, text: str) -> frozenset[str]:
+        """Capitalised names the knowledge base has never seen ("Thales", "Scalingo"): other vendors, when
+        offered as the owner."""
+        return frozenset(w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]{2,}\b", text) if w.lower() not in self.known)
+
+    def _offered_party(self, said: list[str], strange: frozenset[str] = frozenset(),
+                       owning: frozenset[str] = frozenset()) -> str | None:
         """A vendor offered as the owner instead of AWS: "microsoft fixes or us?", "IBM or us", "us or Microsoft?"
         ("on Docker, AWS, or us" still asks about AWS)."""
         for i, word in enumerate(said):
             if word != "or":
                 continue
-            before, after = said[max(0, i - PARTY_REACH):i], said[i + 1:i + 1 + PARTY_REACH]
-            if AWS_WORDS.intersection(said[max(0, i - 2 * PARTY_REACH):i + 1 + PARTY_REACH]):
+            if AWS_WORDS.intersection(said[max(0, i - 2 * OWNED_REACH):i + 1 + PARTY_REACH]):
                 continue
-            for one, other in ((before, after), (after, before)):
-                party = next((w for w in one if w in self.other_parties), None)
+            left, right = said[max(0, i - OWNED_REACH):i], said[i + 1:i + 1 + OWNED_REACH]
+            for one, near, other in ((left, left[-PARTY_REACH:], right[:PARTY_REACH]),
+                                     (right, right[:PARTY_REACH], left[-PARTY_REACH:])):
+                party = next((w for w in one if (w in self.other_parties or w in strange)
+                              and (w in near or w in owning)), None)
                 if party and US.intersection(other):
                     return party
         return None

@@ -47,6 +47,13 @@ def test_a_vendor_offered_as_the_owner_or_office_life_gets_no_owner(engine: Engi
     assert not engine.ask(q).answered
 
 
+def test_a_vendor_the_knowledge_base_never_saw_offered_as_the_owner_gets_no_owner(engine: Engine) -> None:
+    assert not engine.ask("who rotates the root of trust keys on our Zentravault HSM, Zentravault or us?").answered
+    assert not engine.ask("is that Gitea's responsibility to fix or ours?").answered
+    wordpress = engine.ask("WordPress on Lightsail: does Lightsail patch the OS and WordPress or is that us?")
+    assert wordpress.answered and wordpress.service.id == "lightsail"  # a product on the service, not its owner
+
+
 def test_a_vendor_named_beside_aws_as_a_possible_owner_still_gets_an_answer(engine: Engine) -> None:
     a = engine.ask("the docker swarm nodes run on ec2: is patching their os on docker, aws, or us?")
     assert a.answered and a.owner == "customer"
