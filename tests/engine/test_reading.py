@@ -307,3 +307,11 @@ def test_a_setting_named_after_instead_of_is_the_one_not_in_use(engine: Engine) 
 def test_the_word_before_a_resource_word_in_an_alias_names_the_service_not_a_task(engine: Engine) -> None:
     a = engine.ask("do we need to script backups of the hsm cluster (keys, users) or does aws take those?")
     assert (a.owner, a.service.id, a.duty.id) == ("aws", "cloudhsm", "backups")  # "hsm" is the service here
+
+
+def test_a_setting_that_should_be_on_is_not_stated_as_on(engine: Engine) -> None:
+    m = engine.matcher
+    recommended = m.match("finding: automatic minor version upgrade should be enabled on our rds, who fixes it")
+    stated = m.match("automatic minor version upgrade enabled on our rds, who applies minor versions")
+    phrase = "automatic minor version upgrade enabled"
+    assert not m.says(recommended.tokens, phrase) and m.says(stated.tokens, phrase)
