@@ -61,7 +61,8 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 # "we don't pay for Shield Advanced", "we aren't using a customer managed key": words a negation may stand
 # before a stated setting with and still deny it
 NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "running", "enable", "enabled", "need",
-                         "want", "got", "for", "any", "the", "an", "on", "with", "our", "it"})
+                         "want", "got", "for", "any", "the", "an", "on", "with", "our", "it", "add", "added", "set",
+                         "configure", "configured", "turn", "turned", "switch", "switched", "ever", "yet"})
 NEGATION_REACH = 4
 # "imported key material instead of AWS-generated": the setting after these is the one *not* in use
 REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})

@@ -43,7 +43,7 @@ def test_a_product_the_named_service_runs_on_is_part_of_its_story_not_another_cl
 
 @pytest.mark.parametrize("q", ["who patches our exchange server, microsoft or us?", "is that cve google's fix or ours",
                                "who fixes the office door lock", "is the fridge cleanup a shared responsibility lol",
-                               "is traffic between two AZs charged per GB?", "a joke for the all-hands about the model"])
+                               "is traffic between two AZs charged per GB?", "a joke for the all-hands"])
 def test_a_vendor_offered_as_the_owner_or_office_life_gets_no_owner(engine: Engine, q: str) -> None:
     assert not engine.ask(q).answered
 

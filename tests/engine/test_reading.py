@@ -315,3 +315,10 @@ def test_a_setting_that_should_be_on_is_not_stated_as_on(engine: Engine) -> None
     stated = m.match("automatic minor version upgrade enabled on our rds, who applies minor versions")
     phrase = "automatic minor version upgrade enabled"
     assert not m.says(recommended.tokens, phrase) and m.says(stated.tokens, phrase)
+
+
+def test_a_setting_never_added_or_not_yet_configured_is_denied(engine: Engine) -> None:
+    m = engine.matcher
+    for q in ("we never added an autopatchconfig to the group, who patches", "we haven't configured autopatchconfig"):
+        assert not m.says(m.match(q).tokens, "autopatchconfig"), q
+    assert m.says(m.match("we added an autopatchconfig, who patches now").tokens, "autopatchconfig")
