@@ -347,10 +347,12 @@ class Matcher:
         kb = self.kb
         target_texts = [p.text for p in self.phrases]
         target_texts += [a for s in kb.services.values() for a in (*s.aliases, *s.weak_aliases, s.name)]
-        target_texts += [v for vs in kb.language.synonyms.values() for v in vs] + list(kb.language.synonyms)
+        target_texts += [v for vs in kb.language.synonyms.values() for v in vs]
         target_texts += list(kb.language.security_words) + list(kb.language.action_words)
-        vocab = sorted({w for t in target_texts for w in words(t) if len(w) >= 4 and w.isalpha()})
-        known_texts = [*target_texts, *kb.language.stopwords, *kb.language.other_clouds]
+        # a synonym's folded form ("incloud", "maintwindow") is ours, never what someone typed: no typo fixes to it
+        folded = {k for k in kb.language.synonyms if k.isalpha() and not is_english(k)}
+        vocab = sorted({w for t in target_texts for w in words(t) if len(w) >= 4 and w.isalpha()} - folded)
+        known_texts = [*target_texts, *kb.language.synonyms, *kb.language.stopwords, *kb.language.other_clouds]
         for d in kb.duties.values():
             known_texts += [d.aws_does, d.customer_does]
         for s in kb.services.values():
