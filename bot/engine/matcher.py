@@ -37,6 +37,7 @@ from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
 _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
+_HOSTED_ON = re.compile(r"\b(?:on|at|with|via)\s+([A-Z][A-Za-z0-9]{2,})\b")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
 PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
@@ -622,8 +623,9 @@ class Matcher:
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to)
         base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:
-            base = replace(base, unknown_service=self._unknown_service(said),
-                           unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
+            base = replace(base, unknown_service=self._unknown_service(said))
+        if not named:  # none, or only a technology ("postgres", "kafka"): whose product is it?
+            base = replace(base, unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
         confidence, why = self._confidence(candidates, bool(services), len(fixes))
         unexplained = self._unexplained(rest, candidates, layout)
         if unexplained and candidates:
@@ -706,6 +708,9 @@ class Matcher:
                 continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
             if all(w not in self.known for w in words(name)) and not NEGATORS & set(words(name)):
                 return name
+        hosted = _HOSTED_ON.search(text)  # "the postgres on IONOS", "kafka at Aiven": the platform is theirs
+        if hosted and all(w not in self.known for w in words(hosted.group(1))):
+            return hosted.group(1)
         return None
 
     def _unexplained(self, rest: frozenset[str], candidates: list[Candidate], layout: Layout) -> frozenset[str]:

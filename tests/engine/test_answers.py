@@ -55,6 +55,11 @@ def test_a_vendor_the_knowledge_base_never_saw_offered_as_the_owner_gets_no_owne
     assert wordpress.answered and wordpress.service.id == "lightsail"  # a product on the service, not its owner
 
 
+def test_a_technology_hosted_on_a_platform_we_never_heard_of_is_theirs(engine: Engine) -> None:
+    assert engine.ask("who patches the postgres on Zentrahost?").reason == "other_cloud"
+    assert engine.ask("who patches the postgres on rds?").owner == "aws"  # the platform is ours to answer
+
+
 def test_a_vendor_named_beside_aws_as_a_possible_owner_still_gets_an_answer(engine: Engine) -> None:
     a = engine.ask("the docker swarm nodes run on ec2: is patching their os on docker, aws, or us?")
     assert a.answered and a.owner == "customer"
