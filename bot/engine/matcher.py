@@ -63,7 +63,8 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor",
 # before a stated setting with and still deny it
 NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "running", "enable", "enabled", "need",
                          "want", "got", "for", "any", "the", "an", "on", "with", "our", "it", "add", "added", "set",
-                         "configure", "configured", "turn", "turned", "switch", "switched", "ever", "yet"})
+                         "configure", "configured", "turn", "turned", "switch", "switched", "ever", "yet", "old",
+                         "previous", "former"})
 NEGATION_REACH = 4
 # "imported key material instead of AWS-generated": the setting after these is the one *not* in use
 REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})
@@ -693,7 +694,8 @@ class Matcher:
     def _unknown_service(self, said: list[str]) -> str | None:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
         for before, word in itertools.pairwise(said):
-            if before in {"aws", "amazon"} and word.isalpha() and word not in self.known and word not in NEGATORS:
+            if before in {"aws", "amazon"} and word.isalpha() and word not in self.known and word not in NEGATORS \
+                    and not (word.endswith("ed") and is_english(word)):  # "AWS emailed …" reports, names nothing
                 return f"{before} {word}"
         return None
 

@@ -322,3 +322,12 @@ def test_a_setting_never_added_or_not_yet_configured_is_denied(engine: Engine) -
     for q in ("we never added an autopatchconfig to the group, who patches", "we haven't configured autopatchconfig"):
         assert not m.says(m.match(q).tokens, "autopatchconfig"), q
     assert m.says(m.match("we added an autopatchconfig, who patches now").tokens, "autopatchconfig")
+
+
+def test_aws_reporting_something_names_no_unknown_service_and_an_old_setup_is_denied(engine: Engine) -> None:
+    emailed = engine.ask("AWS emailed that our access key was found on GitHub and attached a quarantine policy. "
+                         "do they handle the rest?")
+    assert emailed.answered and emailed.owner == "customer"
+    assert engine.ask("amazon kendra index: who encrypts it?").reason == "unknown_service"  # a name, still unknown
+    m = engine.matcher
+    assert not m.says(m.match("not the old nat instance, the managed gateway: who patches it").tokens, "nat instance")
