@@ -695,7 +695,7 @@ class Matcher:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
         for before, word in itertools.pairwise(said):
             if before in {"aws", "amazon"} and word.isalpha() and word not in self.known and word not in NEGATORS \
-                    and not (word.endswith("ed") and is_english(word)):  # "AWS emailed …" reports, names nothing
+                    and not word.endswith("ed"):  # "AWS emailed …", "AWS rebooted …" report something, name nothing
                 return f"{before} {word}"
         return None
 

@@ -328,6 +328,6 @@ def test_aws_reporting_something_names_no_unknown_service_and_an_old_setup_is_de
     emailed = engine.ask("AWS emailed that our access key was found on GitHub and attached a quarantine policy. "
                          "do they handle the rest?")
     assert emailed.answered and emailed.owner == "customer"
-    assert engine.ask("amazon kendra index: who encrypts it?").reason == "unknown_service"  # a name, still unknown
+    assert engine.ask("amazon zorbex index: who encrypts it?").reason == "unknown_service"  # a name, still unknown
     m = engine.matcher
     assert not m.says(m.match("not the old nat instance, the managed gateway: who patches it").tokens, "nat instance")
