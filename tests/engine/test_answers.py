@@ -197,3 +197,9 @@ def test_compliance_vocabulary_auditors_use_reads_as_the_customers_controls(engi
     assert (cuec.owner, cuec.duty.id) == ("customer", "workload-compliance")
     assert (logical.owner, logical.duty.id) == ("customer", "iam-policies")
     assert engine.ask("who provides the SOC 2 report for the AWS data centers?").owner == "aws"
+
+
+def test_baseline_ddos_protection_is_aws_on_any_service_and_beyond_it_shared(engine: Engine) -> None:
+    assert engine.ask("who provides baseline ddos protection at no additional charge?").owner == "aws"
+    assert engine.ask("do we have to buy shield advanced for basic ddos protection on our alb?").owner == "aws"
+    assert engine.ask("who handles ddos protection for our app").owner == "shared"
