@@ -40,7 +40,9 @@ _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])"
 _HOSTED_ON = re.compile(r"\b(?:on|at|with|via)\s+([A-Z][A-Za-z0-9]{2,})\b")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
-PLATFORM_WORDS = frozenset({"on", "in", "using", "via", "atop"})
+# account-wide services that are a workload's own subject more often than its reporter ("our S3 bucket's KMS key")
+REPORTER_EXCEPTIONS = frozenset({"iam", "kms"})
+PLATFORM_WORDS = frozenset({"on", "in", "using", "atop"})  # not "via": "created via CloudFormation" is a tool
 # "if we move to RDS", "switching over to Fargate", "migrate it onto MSK": the service the question is about is
 # the one it would run on, not the one it runs on today (whose stated settings describe the past).
 # Not "port": "port 5432 to rds" opens a port.
@@ -244,6 +246,7 @@ class Matcher:
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
+        self.reporters = frozenset(s.id for s in kb.services.values() if s.account_wide) - REPORTER_EXCEPTIONS
         self.service_text = {s.id: self._service_text(s) for s in kb.services.values()}
         self.phrases = self._phrases()
         self.by_stem: dict[str, list[int]] = defaultdict(list)  # stem → indexes into self.phrases
@@ -420,6 +423,9 @@ class Matcher:
         specific = [s for s in ordered if any(o != s and s.startswith(o + "-") for o in ordered)]
         ordered = specific + [s for s in ordered if s not in specific
                               and not any(x.startswith(s + "-") for x in specific)]
+        # "AWS Health: your RDS instances…", "created via CloudFormation": a tool that reports on or deploys a
+        # workload is named beside it, and the workload is the subject
+        ordered.sort(key=lambda sid: sid in self.reporters)
         return ordered, used, bool(strong)
 
     def services_in(self, text: str) -> list[str]:

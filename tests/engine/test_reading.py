@@ -331,3 +331,11 @@ def test_aws_reporting_something_names_no_unknown_service_and_an_old_setup_is_de
     assert engine.ask("amazon zorbex index: who encrypts it?").reason == "unknown_service"  # a name, still unknown
     m = engine.matcher
     assert not m.says(m.match("not the old nat instance, the managed gateway: who patches it").tokens, "nat instance")
+
+
+def test_a_tool_that_reports_on_or_deploys_a_workload_is_not_its_subject(engine: Engine) -> None:
+    deployed = engine.ask("kinesis data stream created via cloudformation with no encryption block: encrypted at "
+                          "rest by default or do we enable it?")
+    reported = engine.ask("AWS Health: athena engine auto-upgrade will begin in 60 days. do we upgrade it ourselves?")
+    assert deployed.service.id == "kinesis-data-streams" and reported.service.id == "athena"
+    assert engine.ask("who enables guardduty").service.id == "guardduty"  # alone, a tool is the subject
