@@ -203,3 +203,9 @@ def test_baseline_ddos_protection_is_aws_on_any_service_and_beyond_it_shared(eng
     assert engine.ask("who provides baseline ddos protection at no additional charge?").owner == "aws"
     assert engine.ask("do we have to buy shield advanced for basic ddos protection on our alb?").owner == "aws"
     assert engine.ask("who handles ddos protection for our app").owner == "shared"
+
+
+def test_on_an_os_only_lambda_runtime_the_binary_is_ours_and_the_os_is_aws(engine: Engine) -> None:
+    binary = engine.ask("we run rust on provided.al2023 with our own bootstrap. who patches the runtime binary?")
+    split = engine.ask("on provided.al2023, who patches the runtime?")
+    assert (binary.service.id, binary.owner, split.owner) == ("lambda", "customer", "shared")
