@@ -209,3 +209,11 @@ def test_on_an_os_only_lambda_runtime_the_binary_is_ours_and_the_os_is_aws(engin
     binary = engine.ask("we run rust on provided.al2023 with our own bootstrap. who patches the runtime binary?")
     split = engine.ask("on provided.al2023, who patches the runtime?")
     assert (binary.service.id, binary.owner, split.owner) == ("lambda", "customer", "shared")
+
+
+def test_everyday_wording_of_key_incidents_outages_and_data_access(engine: Engine) -> None:
+    disabled = engine.ask("our tables use a customer managed key and someone disabled the key. whose problem is that?")
+    outage = engine.ask("AWS Health: operational issue, increased error rates for SQS in eu-west-1. who restores it?")
+    rls = engine.ask("who sets up row level security in our quicksight dashboards?")
+    assert (disabled.owner, outage.owner, rls.owner) == ("customer", "aws", "customer")
+    assert engine.ask("who rotates the key material of our customer managed key?").owner == "customer"
