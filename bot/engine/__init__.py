@@ -145,9 +145,9 @@ class Engine:
             asks = tuple(f"who is responsible for {o}{self._on(o, where)}?" for o in options)[:3]
             return build.not_answered(m.text[:500], "unsure", asks)
         a = picks[0][1]  # "Select TWO", or two that fit: the first one answers, all are named
-        named = " and ".join(f"“{o}”" for o, _ in picks)
+        chosen = " and ".join(f"“{o}”" for o, _ in picks)
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
-                       summary=f"Of the options, {named}: {a.summary}")
+                       summary=f"Of the options, {chosen}: {a.summary}")
 
     def _asked_beside_control(self, m: Match, control: Answer) -> Answer | None:
         """'Security Hub flags ECS.10 … but who actually patches the kernel under Fargate tasks?': a finding

@@ -37,6 +37,8 @@ from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
 _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]{2,}\b")
+_POSSESSIVE = re.compile(r"\b([A-Za-z]+)'s\b")
 _HOSTED_ON = re.compile(r"\b(?:on|at|with|via)\s+([A-Z][A-Za-z0-9]{2,})\b")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
@@ -646,12 +648,11 @@ class Matcher:
         asking = " ".join(tokens[i] for i in sorted(layout.focus)) if layout.focus else ""
         return self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
 
-    def _other_cloud(self, said: list[str], services: list[str], named: bool, text: str = "") -> str | None:
+    def _other_cloud(self, said: list[str], services: list[str], named: bool, text: str) -> str | None:
         """Another cloud or vendor named ("azure", "heroku"), unless a named AWS service's own entry names it
         (its name, "Amazon Elastic VMware Service", or what it runs on, a Storage Gateway VM on ESXi); places
         outside AWS only when no AWS service is named."""
-        owning = frozenset(w.lower() for w in re.findall(r"\b([A-Za-z]+)'s\b", text))
-        party = self._offered_party(said, self._strange_names(text), owning)
+        party = self._offered_party(said, text) if "or" in said else None  # only a choice offers a party
         if party:
             return party
         cloud = self._find_phrase(said, self.other_clouds)
@@ -661,15 +662,12 @@ class Matcher:
             cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
-    def _strange_names(self, text: str) -> frozenset[str]:
-        """Capitalised names the knowledge base has never seen ("Thales", "Scalingo"): other vendors, when
-        offered as the owner."""
-        return frozenset(w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]{2,}\b", text) if w.lower() not in self.known)
-
-    def _offered_party(self, said: list[str], strange: frozenset[str] = frozenset(),
-                       owning: frozenset[str] = frozenset()) -> str | None:
+    def _offered_party(self, said: list[str], text: str) -> str | None:
         """A vendor offered as the owner instead of AWS: "microsoft fixes or us?", "IBM or us", "us or Microsoft?"
-        ("on Docker, AWS, or us" still asks about AWS)."""
+        ("on Docker, AWS, or us" still asks about AWS). A vendor is one we list, or a capitalised name the
+        knowledge base has never seen ("Thales", "Scalingo")."""
+        strange = frozenset(w.lower() for w in _CAPITALISED.findall(text) if w.lower() not in self.known)
+        owning = frozenset(w.lower() for w in _POSSESSIVE.findall(text))  # "GitHub's responsibility … or ours"
         for i, word in enumerate(said):
             if word != "or":
                 continue
