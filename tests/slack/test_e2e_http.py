@@ -18,12 +18,6 @@ from tests.slack.signing import action_body, command_body, event_body
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as f:
-        yield f
-
-
-@pytest.fixture(scope="module")
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("state") / "events.sqlite3"
     proc = WebProcess(web_env(fake.api_url, f"sqlite:///{store}"))

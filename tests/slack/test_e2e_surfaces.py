@@ -20,12 +20,6 @@ from tests.slack.test_e2e_http import assert_valid_blocks, in_channel, rendered_
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as f:
-        yield f
-
-
-@pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('state') / 'srm.sqlite3'}"
 

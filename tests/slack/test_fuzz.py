@@ -90,12 +90,6 @@ def mutations(fake: FakeSlack) -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as f:
-        yield f
-
-
-@pytest.fixture(scope="module")
 def web(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     store = tmp_path_factory.mktemp("fuzz") / "events.sqlite3"
     proc = WebProcess(web_env(fake.api_url, f"sqlite:///{store}"))

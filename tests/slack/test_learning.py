@@ -25,12 +25,6 @@ ESCALATE = "C0ESCALATE"
 ADMIN = "U0ADMIN01"
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as f:
-        yield f
-
-
 def start(fake: FakeSlack, url: str, **env: str) -> WebProcess:
     proc = WebProcess(web_env(fake.api_url, url, **{"SRM_ESCALATION_CHANNEL": ESCALATE,
                                                      "SRM_ADMINS": f"{ADMIN},U0OTHER", **env}))

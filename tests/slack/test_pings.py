@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,12 +17,6 @@ from tests.slack.fake_slack import FakeSlack
 
 HOSTILE = "<!channel> <!here> <!everyone> <!subteam^S0ONCALL|@oncall> <@U0BOSS> <@U0BOSS|boss>"
 PING = re.compile(r"<[!@]")
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as f:
-        yield f
 
 
 def shown(node: object) -> list[str]:
