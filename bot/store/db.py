@@ -94,25 +94,33 @@ def create(url: str) -> Engine:
 
 
 @contextlib.contextmanager
-def _migration_lock(engine: Engine, conn: Connection) -> Iterator[None]:
-    """Web workers, the Socket Mode worker and `srm migrate` may start at once: one migrates, the others wait."""
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection that alone migrates: web workers, the Socket Mode worker and `srm migrate` may start at once.
+
+    SQLite: a file lock, taken before the first connection, so that switching a new file to WAL is done by one
+    process too (that switch needs the file to itself and can fail at once with "database is locked", without
+    waiting on busy_timeout, when another process opens it at that moment). PostgreSQL: an advisory lock.
+    """
     if is_sqlite(engine):
         path = engine.url.database or ""
-        if not path or path == ":memory:" or path.startswith("file:"):
-            yield
-            return
-        with open(f"{path}.migrate-lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
+        with open(f"{path}.migrate-lock", "a+") if on_disk else contextlib.nullcontext() as lock:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                yield
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+                    yield conn
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                if lock is not None:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
         return
-    conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
-    try:
-        yield
-    finally:
-        conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        try:
+            yield conn
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
 
 
 def alembic_config(conn: Connection | None = None) -> Config:
@@ -124,10 +132,7 @@ def alembic_config(conn: Connection | None = None) -> Config:
 
 def migrate(engine: Engine) -> str | None:
     """Bring the schema to the newest revision (a no-op when it is there already); returns that revision."""
-    if is_sqlite(engine):
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-    with engine.connect() as conn, _migration_lock(engine, conn):
+    with _migrating(engine) as conn:
         if conn.in_transaction():
             conn.commit()
         before = current_revision(conn)
