@@ -356,8 +356,11 @@ class Matcher:
         target_texts += [a for s in kb.services.values() for a in (*s.aliases, *s.weak_aliases, s.name)]
         target_texts += [v for vs in kb.language.synonyms.values() for v in vs]
         target_texts += list(kb.language.security_words) + list(kb.language.action_words)
-        # a synonym's folded form ("incloud", "maintwindow") is ours, never what someone typed: no typo fixes to it
-        folded = {k for k in kb.language.synonyms if k.isalpha() and not is_english(k)}
+        # a synonym's folded form ("incloud", "maintwindow") is ours, never what someone typed: no typo fixes to
+        # it, unless a title uses it as a word ("hypervisor", which folds "xen")
+        titled = {w for t in (*(d.title for d in kb.duties.values()), *(s.title for s in kb.scenarios.values()))
+                  for w in words(t)}
+        folded = {k for k in kb.language.synonyms if k.isalpha() and not is_english(k) and k not in titled}
         vocab = sorted({w for t in target_texts for w in words(t) if len(w) >= 4 and w.isalpha()} - folded)
         known_texts = [*target_texts, *kb.language.synonyms, *kb.language.stopwords, *kb.language.other_clouds]
         for d in kb.duties.values():
