@@ -193,8 +193,14 @@ def exam_stem(text: str) -> str | None:
     if lettered is None:
         return None
     stem_, options = lettered
+    if _WHICH_STATEMENT.search(stem_):  # the true statement is the one that fits the stem's task: read that
+        return stem_.strip()
     parties = [o for o in options if (len(o.split()) <= 6 and _PARTY.search(o)) or _PARTY_LEAD.match(o)]
     return stem_.strip() if len(parties) * 2 > len(options) else None
+
+
+_WHICH_STATEMENT = re.compile(r"\bwhich\b(\s+\w+){0,3}\s+statements?\b.*\b(true|correct|accurate|right)\b",
+                              re.IGNORECASE)
 
 
 def _spelled_options(text: str) -> tuple[str | None, tuple[str, ...]]:
