@@ -383,8 +383,10 @@ class Matcher:
             hits = process.extract(tok, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
             best = next((h for h in hits if h[0][0] == tok[0]), None)
             fixed = best[0] if best else None
-            if best and best[1] < NEAR_TWIN and is_english(tok):
-                fixed = None  # a real word that merely looks like one of ours ("explicit" is not "exploit")
+            if best and is_english(tok) and (best[1] < NEAR_TWIN or not is_english(best[0])):
+                # a real word that merely looks like one of ours ("explicit" is not "exploit"), or like a
+                # product's name ("documented" is not "documentdb")
+                fixed = None
             out.append(fixed or tok)
             if fixed:
                 fixes.append((tok, fixed))

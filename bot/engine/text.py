@@ -247,7 +247,7 @@ def is_english(word: str) -> bool:
     """A real English word, or one inflected from it ("opting", "emails"): never a typo to fix, even when
     it looks like a word of ours ("explicit" is not "exploit", "opting" is not "operating")."""
     known = _english()
-    if word in known:
+    if word in known or (word.endswith(("ies", "ied")) and word[:-3] + "y" in known):  # "policies", "applied"
         return True
     return any(word.endswith(end) and len(word) - len(end) >= 3 and
                (word[:-len(end)] in known or word[:-len(end)] + "e" in known) for end in _INFLECTIONS)

@@ -31,6 +31,12 @@ def test_typo_correction_is_reported(engine: Engine) -> None:
     assert ("pacthes", "patches") in m.corrections
 
 
+def test_a_real_word_is_never_read_as_a_product_name(engine: Engine) -> None:
+    m = engine.matcher.match("we applied the SCP documented here and it denies iam actions")
+    assert "documentdb" not in m.services and not m.corrections
+    assert ("polcies", "policies") in engine.matcher.match("who writes s3 bucket polcies").corrections
+
+
 def test_a_folded_synonym_that_is_a_real_word_is_still_a_typo_target(engine: Engine) -> None:
     # "hypervisor" folds "xen"; a title uses it, so "hypervisr" is still read as it
     assert ("hypervisr", "hypervisor") in engine.matcher.match("who patches the hypervisr").corrections
