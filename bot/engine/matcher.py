@@ -30,6 +30,7 @@ from bot.engine.text import (
     exam_stem,
     expand_findings,
     is_english,
+    statement_stem,
     stem,
     words,
 )
@@ -122,6 +123,7 @@ OWNED_REACH = 4  # … when it is named as an owner ("GitHub's responsibility to
 NEAR_TWIN = 90  # a real English word this close to one of ours is still a typo of it ("polices" → "policies")
 LONG_MESSAGE = 8  # task words beyond which a message is "long"
 LONG_CAP = 0.85
+STATEMENT_CAP = 0.85  # "which statement is true about X? A) …": X's answer, not a check of each option
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
@@ -618,7 +620,8 @@ class Matcher:
     def match(self, question: str) -> Match:
         text = clean_slack(question)
         read = expand_findings(text)  # what the reading works on; `text` is what the user sees again
-        read = exam_stem(read) or read  # "… A) The customer B) AWS": the options are parties, not the task
+        statement = statement_stem(read)
+        read = statement or exam_stem(read) or read  # "… A) The customer B) AWS": options that are parties
         said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
         tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
@@ -651,7 +654,11 @@ class Matcher:
             # at ≥ 0.9 on long real questions against 99.4% on short ones)
             confidence, why = LONG_CAP, f"{why}; at most {LONG_CAP} for a long message"
         asking = " ".join(tokens[i] for i in sorted(layout.focus)) if layout.focus else ""
-        return self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
+        decided = self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
+        if statement and decided.confidence > STATEMENT_CAP:
+            decided = replace(decided, confidence=STATEMENT_CAP,
+                              why=f"{decided.why}; at most {STATEMENT_CAP}: read from the stem, the options unread")
+        return decided
 
     def _other_cloud(self, said: list[str], services: list[str], named: bool, text: str) -> str | None:
         """Another cloud or vendor named ("azure", "heroku"), unless a named AWS service's own entry names it

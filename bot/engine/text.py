@@ -193,10 +193,15 @@ def exam_stem(text: str) -> str | None:
     if lettered is None:
         return None
     stem_, options = lettered
-    if _WHICH_STATEMENT.search(stem_):  # the true statement is the one that fits the stem's task: read that
-        return stem_.strip()
     parties = [o for o in options if (len(o.split()) <= 6 and _PARTY.search(o)) or _PARTY_LEAD.match(o)]
     return stem_.strip() if len(parties) * 2 > len(options) else None
+
+
+def statement_stem(text: str) -> str | None:
+    """'Which statement about X is true? A) … B) …' → the stem: the true statement is the one that fits X's
+    task, and reading the options as the task lets a false option's owner win."""
+    lettered = _lettered(text)
+    return lettered[0].strip() if lettered and _WHICH_STATEMENT.search(lettered[0]) else None
 
 
 _WHICH_STATEMENT = re.compile(r"\bwhich\b(\s+\w+){0,3}\s+statements?\b.*\b(true|correct|accurate|right)\b",
