@@ -495,7 +495,25 @@ class Matcher:
             or RECOMMENDING.intersection(tokens[max(0, start - 2):start + span]))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
+        if AWS_WORDS.intersection(words(phrase)) and not self._in_order(stems, phrase, len(want) + NEAR_SLACK):
+            return 0.0  # "aws owned key" is not stated by "who owns the keys, us or AWS": AWS offered as an owner
         return len(want) + len(want) / span
+
+    def _in_order(self, stems: list[str], phrase: str, reach: int) -> bool:
+        """The phrase's words in its own order, within `reach` words of the first."""
+        seq = [stem(t) for t in self.folder.fold(self.correct(words(phrase))[0])]
+        seq = [w for i, w in enumerate(seq) if w not in seq[:i]]
+        for first in (i for i, s in enumerate(stems) if s == seq[0]):
+            pos, ok = first, True
+            for w in seq[1:]:
+                nxt = next((j for j in range(pos + 1, min(len(stems), first + reach)) if stems[j] == w), None)
+                if nxt is None:
+                    ok = False
+                    break
+                pos = nxt
+            if ok:
+                return True
+        return False
 
     def _all_stems(self, text: str) -> frozenset[str]:
         """A stated setting's words read exactly as a question's are (typo fixes included), so a phrase

@@ -212,6 +212,14 @@ def test_a_setting_denied_a_few_words_before_is_not_stated(engine: Engine) -> No
     assert said(("no", "idea", "but", "we", "have", "shield", "advanced"), "shield advanced")  # not what it denies
 
 
+def test_a_setting_that_names_aws_is_stated_only_in_its_own_order(engine: Engine) -> None:
+    said = engine.matcher.says
+    assert said(("it", "uses", "an", "aws", "owned", "key"), "aws owned key")
+    assert not said(("who", "owns", "the", "keys", "us", "or", "aws"), "aws owned key")  # AWS offered as owner
+    a = engine.ask("on CloudHSM who creates the crypto users and owns the keys, us or AWS like with KMS?")
+    assert (a.owner, a.service.id) == ("customer", "cloudhsm")
+
+
 def test_a_stated_settings_own_words_are_never_typo_fixed(engine: Engine) -> None:
     assert engine.matcher._all_stems("fleetiq") == frozenset({"fleetiq"})  # not "fleet"
     fleets = engine.ask("the patched ami only reaches gamelift when we create new fleets. who recycles the fleets?")
