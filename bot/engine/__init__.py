@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.engine import answer as build
-from bot.engine.answer import Answer
+from bot.engine.answer import OWNER_LABEL, Answer
 from bot.engine.context import Context
 from bot.engine.matcher import ACCEPT, Candidate, Match, Matcher
 from bot.engine.text import stem, words
@@ -166,13 +166,21 @@ class Engine:
     def _past_unknown_control(self, m: Match) -> Answer:
         """'[MQ.2] ActiveMQ brokers should stream audit logs to CloudWatch failed — does MQ log for us?': a
         control we don't know is never guessed, but a finding pasted with its title still says what it is
-        about; answered from those words (never citing the control), only when they name a service and a task."""
+        about; answered from those words (never citing the control), only when they name a service and a task.
+        A control checks a setting on the customer's side, so of a shared task that side is the finding's.
+        An ID of a family we hold no control of ("[ElasticBeanstalk.2]") is not known to be wrong: read plainly."""
         cid = m.unknown_controls[0]
         read = self._answer(replace(m, unknown_controls=()))
         if not (read.answered and m.services and m.best and m.best.coverage == 1.0 and not m.about_service_only):
+            if not self.matcher.holds_family(cid):
+                return read
             return build.not_answered(m.text[:500], "unknown_control", EXAMPLES[:3], cid)
-        return replace(read, confidence=min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE),
-                       summary=f"{read.summary} (I don't know the control {cid}: this is read from the rest of "
+        summary = read.summary
+        if read.owner == "shared":
+            summary = summary.replace(f"{OWNER_LABEL['shared']}:", f"{OWNER_LABEL['customer']}:", 1)
+        return replace(read, owner="customer" if read.owner == "shared" else read.owner,
+                       confidence=min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE),
+                       summary=f"{summary} (I don't know the control {cid}: this is read from the rest of "
                                "the message.)")
 
     def _on(self, option: str, where: str | None) -> str:

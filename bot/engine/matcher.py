@@ -267,7 +267,11 @@ class Matcher:
         self.vocabulary, self.known = self._vocabulary()
         self.own_words = self._own_words()
         self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
-        self.control_families = {c.split(".")[0].lower() for c in self.control_ids}
+        self.held_families = frozenset(c.split(".")[0].lower() for c in self.control_ids)
+        # "[ElasticBeanstalk.2]": a family we hold no control of, named like a service we know, is a control still
+        self.control_families = self.held_families | {
+            a.replace(" ", "") for s in kb.services.values() for a in s.aliases
+            if a.replace(" ", "").isalpha() and len(a.replace(" ", "")) > 3}
         # the words of every variant's phrases ("managed updates turned off"), for says()
         self._said = {w: self._all_stems(w) for w in kb.setting_phrases}
 
@@ -724,6 +728,10 @@ class Matcher:
             if name not in bucket:
                 bucket.append(name)
         return replace(m, controls=tuple(known), retired_controls=tuple(retired), unknown_controls=tuple(unknown))
+
+    def holds_family(self, control_id: str) -> bool:
+        """Whether the knowledge base holds controls of this ID's family ("EC2.999" is then not a control)."""
+        return control_id.split(".")[0].lower() in self.held_families
 
     def _unknown_service(self, said: list[str]) -> str | None:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""

@@ -46,6 +46,15 @@ def test_a_finding_of_an_unknown_control_is_read_from_its_pasted_title_without_c
     assert engine.ask("is EC2.999 failing on us or aws?").reason == "unknown_control"  # nothing else to read
 
 
+def test_a_control_of_a_family_we_hold_none_of_is_read_as_a_finding_on_the_customers_side(engine: Engine) -> None:
+    a = engine.ask("Security Hub flagged `[ElasticBeanstalk.2] Elastic Beanstalk managed platform updates should be "
+                   "enabled` on 3 envs. whose action item is this?")
+    # the duty is shared on Beanstalk; the control checks the customer's side of it
+    assert (a.owner, a.service.id, a.duty.id) == ("customer", "elastic-beanstalk", "runtime-patching")
+    assert "ElasticBeanstalk.2" in a.summary and a.summary.startswith("You")
+    assert engine.ask("who patches ElasticBeanstalk.7 environments' runtime?").answered  # not known to be wrong
+
+
 def test_versions_and_file_names_are_not_control_ids(engine: Engine) -> None:
     m = engine.matcher.match("our python3.12 lambda on v1.2 of the layer and node 3.13, who patches the runtime?")
     assert not (m.controls or m.retired_controls or m.unknown_controls)
