@@ -125,6 +125,8 @@ def test_a_move_makes_its_target_the_subject_and_leaves_the_old_settings_behind(
     assert engine.matcher.match("we opened port 5432 to rds from the app tier, whose job").moved_to is None
     far = engine.matcher.match("we are migrating from the postgres we run ourselves on ec2 to rds. who patches the os?")
     assert far.moved_to and far.moved_to[0] == "rds"  # "migrating from … to rds", however long the "from" part
+    object_first = engine.matcher.match("a company migrates a self-managed mysql database from ec2 to rds for mysql")
+    assert object_first.moved_to and object_first.moved_to[0] == "rds"  # what moves may stand between verb and "from"
 
 
 def test_exam_options_lettered_or_spelled_out_pick_the_one_the_asked_owner_has(engine: Engine) -> None:
