@@ -26,6 +26,7 @@ from bot.engine.text import (
     SynonymFolder,
     clauses,
     clean_slack,
+    control_type_subject,
     exam_options,
     exam_stem,
     expand_findings,
@@ -644,6 +645,9 @@ class Matcher:
         read = expand_findings(text)  # what the reading works on; `text` is what the user sees again
         statement = statement_stem(read)
         read = statement or exam_stem(read) or read  # "… A) The customer B) AWS": options that are parties
+        control_type = control_type_subject(read)  # "X is an example of which type of control?": about X
+        read = control_type or read
+        statement = statement or control_type  # both read an exam through a part of it: never certain
         said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
         tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
@@ -679,7 +683,7 @@ class Matcher:
         decided = self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
         if statement and decided.confidence > STATEMENT_CAP:
             decided = replace(decided, confidence=STATEMENT_CAP,
-                              why=f"{decided.why}; at most {STATEMENT_CAP}: read from the stem, the options unread")
+                              why=f"{decided.why}; at most {STATEMENT_CAP}: an exam read through part of it")
         return decided
 
     def _other_cloud(self, said: list[str], services: list[str], named: bool, text: str) -> str | None:

@@ -204,6 +204,19 @@ def statement_stem(text: str) -> str | None:
     return lettered[0].strip() if lettered and _WHICH_STATEMENT.search(lettered[0]) else None
 
 
+def control_type_subject(text: str) -> str | None:
+    """'Patch management … is an example of which type of control?' → "who is responsible for patch management
+    …": the words before the verb are the task the exam asks about; the rest is the exam's frame."""
+    m = _CONTROL_TYPE.search(text)
+    subject = m.group(1).rsplit(":", 1)[-1].strip(" ,;") if m else ""  # "Practice exam Q: patch management"
+    return f"who is responsible for {subject}?" if len(subject.split()) >= 2 else None
+
+
+_CONTROL_TYPE = re.compile(r"^(.*?)\s+(?:is|are|appears?|falls?|counts?)\b[^?]*?\b(?:(?:which|what)\s+(?:type|kind|"
+                           r"category|sort)\s+of\s+(?:aws\s+)?control|which\s+control\s+type)",
+                           re.IGNORECASE | re.DOTALL)
+
+
 _WHICH_STATEMENT = re.compile(r"\bwhich\b(\s+\w+){0,3}\s+statements?\b.*\b(true|correct|accurate|right)\b",
                               re.IGNORECASE)
 

@@ -206,6 +206,17 @@ def test_which_statement_is_true_is_read_from_its_stem(engine: Engine) -> None:
     assert statement_stem("Which statement? A) patching the host os B) managing iam users") is None
 
 
+def test_which_type_of_control_is_read_as_a_question_about_its_subject(engine: Engine) -> None:
+    from bot.engine.text import control_type_subject
+
+    q = "Practice exam Q: patch management appears in the model as an example of which type of control?"
+    assert control_type_subject(q) == "who is responsible for patch management?"
+    a = engine.ask("Patch management appears in the AWS shared responsibility model as an example of which control "
+                   "type? (AWS patches infrastructure, customers patch guest OS and apps)")
+    assert (a.owner, a.duty.id) == ("shared", "patch-management") and a.confidence <= 0.85
+    assert control_type_subject("which type of control do we need here?") is None
+
+
 def test_a_setting_denied_a_few_words_before_is_not_stated(engine: Engine) -> None:
     said = engine.matcher.says
     assert said(("we", "pay", "for", "shield", "advanced"), "shield advanced")
