@@ -220,7 +220,7 @@ class Engine:
                                       m.unknown_service)
         if m.unknown_product and not m.anchored:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.unknown_product)
-        if m.howto and not m.asks_owner:  # "how do i encrypt an ebs volume in the console"
+        if (m.howto and not m.asks_owner) or (m.billing and not m.incident):  # "how do i encrypt … in the console"
             return build.not_answered(shown, "howto", self.suggestions(m))
         best = m.best
         if not (m.asks_owner or m.anchored) and not (best and best.coverage == 1.0 and best.size >= 2):

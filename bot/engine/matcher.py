@@ -204,6 +204,7 @@ class Match:
     anchored: bool = False  # names an AWS service or category, or reads like an incident report
     incident: bool = False  # reads like an incident report ("was public", "got hacked")
     howto: bool = False  # "how do i", "terraform", "pricing"...
+    billing: bool = False  # "savings plans", "free tier": a question about money even when it asks "us or AWS"
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
     unknown_service: str | None = None  # "amazon kendra" when no such service is known
@@ -249,6 +250,7 @@ class Matcher:
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
         self.other_parties = frozenset(lang.other_parties)
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
+        self.billing = [tuple(words(c)) for c in lang.billing_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
         self.reporters = frozenset(s.id for s in kb.services.values() if s.account_wide) - REPORTER_EXCEPTIONS
@@ -663,7 +665,8 @@ class Matcher:
                      other_cloud=self._other_cloud(said, services, named, read),
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
-                     howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to)
+                     howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to,
+                     billing=bool(self._find_phrase(said, self.billing)))
         base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))

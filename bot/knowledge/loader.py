@@ -298,6 +298,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
             other_clouds=tuple(lang.other_clouds),
             outside_aws=tuple(lang.outside_aws),
             other_parties=tuple(lang.other_parties),
+            billing_phrases=tuple(lang.billing_phrases),
             howto_phrases=tuple(lang.howto_phrases),
             ownership_phrases=tuple(lang.ownership_phrases),
             security_words=tuple(lang.security_words),

@@ -145,6 +145,7 @@ class Language:
     other_clouds: tuple[str, ...] = ()
     outside_aws: tuple[str, ...] = ()
     other_parties: tuple[str, ...] = ()
+    billing_phrases: tuple[str, ...] = ()
     howto_phrases: tuple[str, ...] = ()
     ownership_phrases: tuple[str, ...] = ()
     security_words: tuple[str, ...] = ()

@@ -170,6 +170,8 @@ class LanguageDoc(Strict):
     other_clouds: list[Text] = Field(default_factory=list)
     outside_aws: list[Text] = Field(default_factory=list)  # not AWS unless an AWS service is named
     other_parties: list[Text] = Field(default_factory=list)  # vendors offered as the owner: "microsoft or us?"
+    # money, whoever is asked about: "do Savings Plans apply automatically or do we pick them?"
+    billing_phrases: list[Text] = Field(default_factory=list)
     howto_phrases: list[Text] = Field(default_factory=list)
     ownership_phrases: list[Text] = Field(default_factory=list)
     security_words: list[Text] = Field(default_factory=list)
