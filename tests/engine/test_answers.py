@@ -148,7 +148,8 @@ def test_money_is_not_a_security_duty_even_when_it_asks_us_or_aws(engine: Engine
     plans = engine.ask("do Compute Savings Plans apply to Fargate automatically or do we have to pick it?")
     assert not plans.answered and plans.reason == "howto"
     # an incident that mentions the bill is still an incident
-    assert engine.ask("our access key leaked and crypto miners blew through the free tier, who responds?").owner == "customer"
+    leaked = engine.ask("our access key leaked and crypto miners blew through the free tier, who responds?")
+    assert leaked.owner == "customer"
 
 
 def test_without_who_or_a_service_only_a_whole_multiword_duty_counts(engine: Engine) -> None:
