@@ -134,6 +134,8 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b|"
                         r"\binherits?\s+(\w+\s+)?from\s+(aws|amazon)\b|"
                         r"\bno\s+longer\s+(perform|do|handle|manage|need)|\binherited\s+control|"
+                        # "which option means the company does NOT have to install updates"
+                        r"\b(does|do)\s+not\s+(have|need)\s+to\b|\b(doesn'?t|don'?t)\s+(have|need)\s+to\b|"
                         # "which responsibility belongs to AWS", "which of these does AWS handle"
                         r"\b(belongs?|falls?|lies|rests?)\s+(to|on|with|under)\s+(aws|amazon)\b|"
                         r"\bwhich\b[^.?]*\b(does|do|will)\s+(aws|amazon)\s+(handle|do|manage|own|perform|take)",
