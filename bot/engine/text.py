@@ -115,7 +115,10 @@ def expand_findings(text: str) -> str:
         where = _FINDING_RESOURCE.get(resource.lower(), words_of(resource))
         return f"guardduty finding {words_of(purpose)} on {where}: {words_of(family)}"
 
-    return expand_pasted_names(_FINDING.sub(expand, text))
+    return _DIRECT_MESSAGES.sub("direct messages", expand_pasted_names(_FINDING.sub(expand, text)))
+
+
+_DIRECT_MESSAGES = re.compile(r"\bDMs\b")  # chat's direct messages, never DMS the migration service (all capitals)
 
 
 _OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")

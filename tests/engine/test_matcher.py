@@ -37,6 +37,11 @@ def test_a_real_word_is_never_read_as_a_product_name(engine: Engine) -> None:
     assert ("polcies", "policies") in engine.matcher.match("who writes s3 bucket polcies").corrections
 
 
+def test_chat_direct_messages_are_not_the_migration_service(engine: Engine) -> None:
+    assert "dms" not in engine.matcher.match("compliance wants to delete DMs after 2 years").services
+    assert engine.matcher.match("who patches the DMS replication instance").services == ("dms",)
+
+
 def test_a_folded_synonym_that_is_a_real_word_is_still_a_typo_target(engine: Engine) -> None:
     # "hypervisor" folds "xen"; a title uses it, so "hypervisr" is still read as it
     assert ("hypervisr", "hypervisor") in engine.matcher.match("who patches the hypervisr").corrections
