@@ -127,6 +127,8 @@ LONG_CAP = 0.85
 STATEMENT_CAP = 0.85  # "which statement is true about X? A) …": X's answer, not a check of each option
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
+EVIDENCE_FRAMES = frozenset({"duty:audit-reports", "duty:workload-compliance"})  # "for their SOC report", "evidence"
+FRAME_SHARE = 0.5  # a whole task reading at least this share of an evidence frame's score is the question's task
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
 
 
@@ -771,6 +773,8 @@ class Matcher:
             return frozenset()
         generic = self.security | self.resources | self.actions | self.model_words | {NEG}
         explained = self.target_stems[candidates[0].target] | generic
+        # the words of a compliance-evidence frame set aside for the task ("for their SOC report") are read
+        explained |= frozenset().union(*(c.stems for c in candidates if c.score == 0.0 and c.target in EVIDENCE_FRAMES))
         return frozenset(t for t in rest - explained
                          if self.weight.get(t, 0.0) >= UNEXPLAINED_MIN and layout.in_focus(t))
 
@@ -795,13 +799,24 @@ class Matcher:
 
     def _framed(self, ranked: list[Candidate]) -> list[Candidate]:
         """'Under the shared responsibility model, who patches RDS?': the model is the frame of the question,
-        not its task; it is the answer only when no other whole phrase names one."""
+        not its task; it is the answer only when no other whole phrase names one. Compliance evidence is a
+        frame too: in "AWS logs everything anyway for their SOC report, right?" or "our auditor asks for
+        evidence of hardware decommissioning", the task is logging or decommissioning, when a whole phrase
+        names it with at least FRAME_SHARE of the frame's score."""
         general = f"duty:{self.kb.language.general_duty}"
         named = [c for c in ranked if c.target == general and c.stems <= self.model_words]
         task = [c for c in ranked if c not in named]
-        if not named or not any(c.coverage == 1.0 for c in task):
+        if named and any(c.coverage == 1.0 for c in task):
+            ranked = task + [replace(c, score=0.0) for c in named]  # never a near tie with the task
+        top = ranked[0] if ranked else None
+        if top is None or top.target not in EVIDENCE_FRAMES:
             return ranked
-        return task + [replace(c, score=0.0) for c in named]  # never a near tie with the task
+        other = next((c for c in ranked[1:] if c.target not in EVIDENCE_FRAMES and c.coverage == 1.0
+                      and c.score >= FRAME_SHARE * top.score), None)
+        if other is None:
+            return ranked
+        rest = [c for c in ranked if c is not other]
+        return [other, *(replace(c, score=0.0) if c.target in EVIDENCE_FRAMES else c for c in rest)]
 
     def _own_reading(self, duties: list[Candidate], service: str, rest: frozenset[str]) -> list[Candidate]:
         """Readings whose entry for this service uses the question's own words rank higher."""

@@ -217,6 +217,16 @@ def test_which_type_of_control_is_read_as_a_question_about_its_subject(engine: E
     assert control_type_subject("which type of control do we need here?") is None
 
 
+def test_compliance_evidence_is_the_frame_and_the_control_asked_about_is_the_task(engine: Engine) -> None:
+    logs = engine.ask("Our API Gateway stages for the claims API have execution logging off. AWS logs everything "
+                      "anyway for their SOC report, right?")
+    assert (logs.owner, logs.duty.id) == ("customer", "logging")
+    disposal = engine.ask("our auditor asks for evidence of decommissioning of hardware for the Redshift platform. "
+                          "that's AWS's attestation, not ours, right?")
+    assert (disposal.owner, disposal.duty.id) == ("aws", "hardware-lifecycle")
+    assert engine.ask("who provides the SOC 2 report for AWS's data centers?").duty.id == "audit-reports"
+
+
 def test_a_setting_denied_a_few_words_before_is_not_stated(engine: Engine) -> None:
     said = engine.matcher.says
     assert said(("we", "pay", "for", "shield", "advanced"), "shield advanced")
