@@ -115,7 +115,12 @@ def expand_findings(text: str) -> str:
         where = _FINDING_RESOURCE.get(resource.lower(), words_of(resource))
         return f"guardduty finding {words_of(purpose)} on {where}: {words_of(family)}"
 
-    return _DIRECT_MESSAGES.sub("direct messages", expand_pasted_names(_FINDING.sub(expand, text)))
+    text = _INSPECTOR_PACKAGE.sub(r"\1 in the library \2", _FINDING.sub(expand, text))
+    return _DIRECT_MESSAGES.sub("direct messages", expand_pasted_names(text))
+
+
+# Amazon Inspector's package finding title, "CVE-2024-35195 - requests": a vulnerable library, not OS or runtime
+_INSPECTOR_PACKAGE = re.compile(r"\b(CVE-\d{4}-\d{4,7})\s+-\s+([A-Za-z][\w.-]*)")
 
 
 _DIRECT_MESSAGES = re.compile(r"\bDMs\b")  # chat's direct messages, never DMS the migration service (all capitals)

@@ -179,6 +179,8 @@ def test_a_pasted_resource_id_names_its_service(engine: Engine) -> None:
     assert expand_findings("CVE on i-0a91… and sg-0123abcd, vol-0abc1234") == \
         "CVE on ec2 instance and security group, ebs volume"
     assert expand_findings("not i-am or vpc-peering") == "not i-am or vpc-peering"
+    assert expand_findings("Inspector: `CVE-2024-35195 - requests` HIGH") == \
+        "Inspector: `CVE-2024-35195 in the library requests` HIGH"
     on_instance = engine.ask("Inspector found a critical openssh CVE on i-0a91b2c3d4e5f6a7b. do we patch it or AWS?")
     assert (on_instance.owner, on_instance.service.id) == ("customer", "ec2")
 
