@@ -235,6 +235,9 @@ class Engine:
             return build.for_service(self.kb, shown, service, m.confidence, self.today)
         if best is None or m.confidence < ACCEPT:
             return build.not_answered(shown, "unsure", self.suggestions(m))
+        if best.coverage < 1.0 and len(best.stems) == 1 and not m.services:
+            # one word of a phrase and nothing else ("who won the migration sprint pool?"): no task is named
+            return build.not_answered(shown, "unsure", self.suggestions(m))
         if "?" in m.text and not (m.asks_owner or m.incident) and best.coverage < 1.0:
             # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only
             # part of a duty or incident is named: a question of another kind

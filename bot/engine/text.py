@@ -116,14 +116,14 @@ def expand_findings(text: str) -> str:
         return f"guardduty finding {words_of(purpose)} on {where}: {words_of(family)}"
 
     text = _INSPECTOR_PACKAGE.sub(r"\1 in the library \2", _FINDING.sub(expand, text))
-    return _DIRECT_MESSAGES.sub("direct messages", expand_pasted_names(text))
+    return _ACRONYM_PLURAL.sub(r"\1", expand_pasted_names(text))
 
 
+# "DMs", "EVs", "VMs": the plural of an acronym, never a service whose name ends in S (DMS, EVS)
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 # Amazon Inspector's package finding title, "CVE-2024-35195 - requests": a vulnerable library, not OS or runtime
 _INSPECTOR_PACKAGE = re.compile(r"\b(CVE-\d{4}-\d{4,7})\s+-\s+([A-Za-z][\w.-]*)")
 
-
-_DIRECT_MESSAGES = re.compile(r"\bDMs\b")  # chat's direct messages, never DMS the migration service (all capitals)
 
 
 _OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")

@@ -37,9 +37,16 @@ def test_a_real_word_is_never_read_as_a_product_name(engine: Engine) -> None:
     assert ("polcies", "policies") in engine.matcher.match("who writes s3 bucket polcies").corrections
 
 
-def test_chat_direct_messages_are_not_the_migration_service(engine: Engine) -> None:
+def test_the_plural_of_an_acronym_is_not_a_service_ending_in_s(engine: Engine) -> None:
     assert "dms" not in engine.matcher.match("compliance wants to delete DMs after 2 years").services
+    assert "evs" not in engine.matcher.match("who gives out charging badges for the EVs in the garage").services
     assert engine.matcher.match("who patches the DMS replication instance").services == ("dms",)
+    assert engine.matcher.match("who patches our VMs").services == ("ec2",)  # "VM" still names instances
+
+
+def test_one_word_of_a_phrase_is_not_a_task(engine: Engine) -> None:
+    a = engine.ask("who won the migration sprint pool? my money was on wave 2 finishing first")
+    assert not a.answered and a.reason == "unsure"
 
 
 def test_a_folded_synonym_that_is_a_real_word_is_still_a_typo_target(engine: Engine) -> None:
