@@ -53,6 +53,8 @@ PLATFORM_WORDS = frozenset({"on", "in", "using", "atop"})  # not "via": "created
 MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated", "migrating", "migrates",
                         "switch", "switched", "switching", "transition", "transitioning", "porting"})
 MOVE_WORDS = MOVE_VERBS | {"from"}  # a question about a move: "to" names a platform too
+# "moving off Azure", "migrating from GCP": where a move starts
+ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
@@ -82,9 +84,11 @@ COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "si
 
 
 def _compared(said: list[str], phrase: str) -> bool:
-    """The other cloud is named only to compare ("unlike GKE", "compared to Azure", "vs gcp")."""
+    """The other cloud is named only to compare ("unlike GKE", "compared to Azure", "vs gcp") or as where a
+    move starts ("moving off Azure", "migrating from GCP", "moving the whole vSphere estate to EVS")."""
     size = len(phrase.split())
-    return any(" ".join(said[i:i + size]) == phrase and COMPARING.intersection(said[max(0, i - 2):i])
+    return any(" ".join(said[i:i + size]) == phrase and (COMPARING.intersection(said[max(0, i - 2):i])
+                                                        or ORIGIN.intersection(said[max(0, i - MOVE_REACH + 1):i]))
                for i in range(len(said)))
 
 

@@ -41,6 +41,12 @@ def test_a_product_the_named_service_runs_on_is_part_of_its_story_not_another_cl
     assert engine.ask("who patches esxi on our own vmware cluster?").reason == "other_cloud"  # no AWS service named
 
 
+def test_another_cloud_a_move_starts_from_is_not_the_subject(engine: Engine) -> None:
+    moved = engine.ask("moving off Azure to Cognito: once our users are in a user pool, who configures MFA?")
+    assert moved.answered and (moved.owner, moved.service.id) == ("customer", "cognito")
+    assert engine.ask("someone pulled the RAM role credentials from our Alibaba Cloud ECS box").reason == "other_cloud"
+
+
 @pytest.mark.parametrize("q", ["who patches our exchange server, microsoft or us?", "is that cve google's fix or ours",
                                "who fixes the office door lock", "is the fridge cleanup a shared responsibility lol",
                                "is traffic between two AZs charged per GB?", "a joke for the all-hands"])
