@@ -705,7 +705,7 @@ class Matcher:
         cloud = self._find_phrase(said, self.other_clouds)
         if cloud and any(f" {cloud} " in self.service_text[sid] for sid in services):
             cloud = None  # part of the service's own story: "Elastic VMware Service", a gateway VM on ESXi
-        if cloud and named and _compared(said, cloud):
+        if cloud and (named or "aws" in said) and _compared(said, cloud):
             cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
