@@ -258,6 +258,12 @@ class Engine:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
             return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today, self._said(m))
         said = self._said(m)
+        if all(s.reports and duty.id not in s.overrides and s.primary_duty != duty.id for s in named):
+            # "Inspector flags our AMIs: does AWS harden them?": a tool that reports on workloads says nothing
+            # about who owns the workload's duty; its category's default would answer for the wrong thing
+            general = build.for_duty(self.kb, shown, duty, None, m.confidence, self.today, said)
+            return replace(general, service=build.service_ref(named[0]),
+                           summary=f"{general.summary} (as {named[0].name} reports it)")
         moved = self.kb.services[m.moved_to[0]] if m.moved_to else None
         subject = moved or min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
 

@@ -122,6 +122,11 @@ class Service:
     def account_wide(self) -> bool:
         return self.id.replace("-", "") in ACCOUNT_WIDE | REPORTING_TOOLS
 
+    @property
+    def reports(self) -> bool:
+        """A tool that reports on other services' resources (Inspector, Security Hub, Trusted Advisor…)."""
+        return self.id.replace("-", "") in REPORTING_TOOLS
+
 
 @dataclass(frozen=True)
 class Scenario:

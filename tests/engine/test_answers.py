@@ -41,6 +41,13 @@ def test_a_product_the_named_service_runs_on_is_part_of_its_story_not_another_cl
     assert engine.ask("who patches esxi on our own vmware cluster?").reason == "other_cloud"  # no AWS service named
 
 
+def test_a_reporting_tool_alone_does_not_decide_the_owner_of_what_it_reports(engine: Engine) -> None:
+    a = engine.ask("Inspector CIS scan on our fleet: 'Ensure /tmp is a separate partition' FAILED on 40 instances. "
+                   "does AWS harden the AMI for us or is that ours?")
+    # Inspector is an abstracted service, but the hardening it reports on is the workload's, not Inspector's
+    assert (a.owner, a.service.id, a.duty.id) == ("customer", "inspector", "os-hardening")
+    assert "Inspector" in a.summary
+
 def test_another_cloud_a_move_starts_from_is_not_the_subject(engine: Engine) -> None:
     moved = engine.ask("moving off Azure to Cognito: once our users are in a user pool, who configures MFA?")
     assert moved.answered and (moved.owner, moved.service.id) == ("customer", "cognito")
