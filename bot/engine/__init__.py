@@ -45,6 +45,12 @@ class ServiceCard:
     rows: tuple[DutyRow, ...]
 
 
+def _lowered(option: str) -> str:
+    """'Maintaining physical hardware' inside a sentence: an option's capital is the list's, not a name's."""
+    first = option.split(" ", 1)[0]
+    return option[:1].lower() + option[1:] if first[1:].islower() else option
+
+
 def _compact_names(s: Service) -> set[str]:
     """As control IDs spell the service, also without "aws-" ("Backup.1" → aws-backup)."""
     return build.compact_names(s) | {s.id.removeprefix("aws-").replace("-", "")}
@@ -138,11 +144,11 @@ class Engine:
         stem_ = m.text[:m.text.find(options[0])]
         named = self.matcher.services_in(stem_)
         where = m.moved_to[0] if m.moved_to else named[0] if named else None
-        answers = [(o, self._answer(self.matcher.match(f"who is responsible for {o}{self._on(o, where)}")))
+        answers = [(o, self._answer(self.matcher.match(f"who is responsible for {_lowered(o)}{self._on(o, where)}")))
                    for o in options]
         picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
         if not picks:  # none of the options reads as theirs: the stem alone would answer another question
-            asks = tuple(f"who is responsible for {o}{self._on(o, where)}?" for o in options)[:3]
+            asks = tuple(f"who is responsible for {_lowered(o)}{self._on(o, where)}?" for o in options)[:3]
             return build.not_answered(m.text[:500], "unsure", asks)
         a = picks[0][1]  # "Select TWO", or two that fit: the first one answers, all are named
         chosen = " and ".join(f"“{o}”" for o, _ in picks)

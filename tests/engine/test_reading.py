@@ -229,6 +229,13 @@ def test_compliance_evidence_is_the_frame_and_the_control_asked_about_is_the_tas
     assert engine.ask("who provides the SOC 2 report for AWS's data centers?").duty.id == "audit-reports"
 
 
+def test_an_exam_options_capital_is_not_a_product_name(engine: Engine) -> None:
+    a = engine.ask("Which of the following is the responsibility of AWS under the AWS shared responsibility model? "
+                   "A. Configuring third-party applications B. Maintaining physical hardware C. Securing application "
+                   "access and data")
+    assert a.answered and a.owner == "aws" and "Maintaining physical hardware" in a.summary
+
+
 def test_a_setting_denied_a_few_words_before_is_not_stated(engine: Engine) -> None:
     said = engine.matcher.says
     assert said(("we", "pay", "for", "shield", "advanced"), "shield advanced")
