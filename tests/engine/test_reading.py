@@ -339,7 +339,7 @@ def test_an_exam_question_none_of_whose_options_reads_as_the_asked_partys_claims
     a = engine.ask("Which is AWS's responsibility on Amazon RDS? A) Writing the application's SQL B) Choosing who "
                    "gets database users C) Deciding which data to keep")
     assert not a.answered and a.owner is None
-    assert a.suggestions[0].startswith("who is responsible for Writing the application's SQL on Amazon RDS")
+    assert a.suggestions[0].startswith("who is responsible for writing the application's SQL on Amazon RDS")
 
 
 def test_a_trailing_list_of_owners_is_options_not_the_question_even_with_a_comparison(engine: Engine) -> None:
