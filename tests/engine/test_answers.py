@@ -48,6 +48,10 @@ def test_a_reporting_tool_alone_does_not_decide_the_owner_of_what_it_reports(eng
     assert (a.owner, a.service.id, a.duty.id) == ("customer", "inspector", "os-hardening")
     assert "Inspector" in a.summary
 
+def test_recovery_objectives_are_the_customers_whatever_the_service_replicates(engine: Engine) -> None:
+    assert engine.ask("who defines our RTO and RPO for the Aurora cluster?").owner == "customer"
+    assert engine.ask("who replicates aurora storage across three AZs?").owner == "aws"
+
 def test_another_cloud_a_move_starts_from_is_not_the_subject(engine: Engine) -> None:
     moved = engine.ask("moving off Azure to Cognito: once our users are in a user pool, who configures MFA?")
     assert moved.answered and (moved.owner, moved.service.id) == ("customer", "cognito")
