@@ -276,6 +276,9 @@ class Matcher:
         self.vocabulary, self.known = self._vocabulary()
         self.own_words = self._own_words()
         self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
+        # a service's one-word names ("outposts", "lambda"): a setting naming one is said in its own order
+        self.product_words = frozenset(a for sv in kb.services.values() for a in sv.aliases
+                                       if " " not in a and len(a) > 3)
         self.held_families = frozenset(c.split(".")[0].lower() for c in self.control_ids)
         # "[ElasticBeanstalk.2]": a family we hold no control of, named like a service we know, is a control still
         self.control_families = self.held_families | {
@@ -508,8 +511,11 @@ class Matcher:
             or RECOMMENDING.intersection(tokens[max(0, start - 2):start + span]))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
-        if AWS_WORDS.intersection(words(phrase)) and not self._in_order(stems, phrase, len(want) + NEAR_SLACK):
-            return 0.0  # "aws owned key" is not stated by "who owns the keys, us or AWS": AWS offered as an owner
+        if (AWS_WORDS | self.product_words).intersection(words(phrase)) \
+                and not self._in_order(stems, phrase, len(want) + NEAR_SLACK):
+            # a setting that names AWS or a product is stated in its own order: "who owns the keys, us or AWS"
+            # offers AWS as an owner, and "a server in our Outposts rack" is not an "Outposts server"
+            return 0.0
         return len(want) + len(want) / span
 
     def _in_order(self, stems: list[str], phrase: str, reach: int) -> bool:
