@@ -105,6 +105,19 @@ def _uncompared(tokens: list[str]) -> list[str]:
     return out
 
 
+def _in_order(stems: list[str], seq: tuple[str, ...], reach: int) -> bool:
+    """These (distinct) words in this order, within `reach` words of the first."""
+    for first in (i for i, s in enumerate(stems) if s == seq[0]):
+        pos: int | None = first
+        for w in seq[1:]:
+            pos = next((j for j in range(pos + 1, min(len(stems), first + reach)) if stems[j] == w), None)
+            if pos is None:
+                break
+        if pos is not None:
+            return True
+    return False
+
+
 def _negated_before(tokens: tuple[str, ...] | list[str], start: int) -> bool:
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         if tokens[i] in NEGATORS:
@@ -282,10 +295,10 @@ class Matcher:
         self.held_families = frozenset(c.split(".")[0].lower() for c in self.control_ids)
         # "[ElasticBeanstalk.2]": a family we hold no control of, named like a service we know, is a control still
         self.control_families = self.held_families | {
-            a.replace(" ", "") for s in kb.services.values() for a in s.aliases
-            if a.replace(" ", "").isalpha() and len(a.replace(" ", "")) > 3}
-        # the words of every variant's phrases ("managed updates turned off"), for says()
-        self._said = {w: self._all_stems(w) for w in kb.setting_phrases}
+            joined for s in kb.services.values() for a in s.aliases
+            if (joined := a.replace(" ", "")).isalpha() and len(joined) > 3}
+        # the words of every variant's phrases ("managed updates turned off"), read once, for says()
+        self._said = {w: self._setting(w) for w in kb.setting_phrases}
 
     # ---- index construction -------------------------------------------------------------------
     def _tokens(self, text: str) -> list[str]:
@@ -498,7 +511,7 @@ class Matcher:
         disable): 0 unless every word, stopwords included, stands within a few words of the others ("function
         … update … runtime" scattered over a long message is not "function update runtime"); then more
         for longer and tighter phrases."""
-        want = self._said.get(phrase) or self._all_stems(phrase)
+        want, order = self._said.get(phrase) or self._setting(phrase)
         stems = [stem(t) for t in tokens]
         if not want or not want <= set(stems):
             return 0.0
@@ -511,33 +524,18 @@ class Matcher:
             or RECOMMENDING.intersection(tokens[max(0, start - 2):start + span]))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"
-        if (AWS_WORDS | self.product_words).intersection(words(phrase)) \
-                and not self._in_order(stems, phrase, len(want) + NEAR_SLACK):
+        if order and not _in_order(stems, order, len(want) + NEAR_SLACK):
             # a setting that names AWS or a product is stated in its own order: "who owns the keys, us or AWS"
             # offers AWS as an owner, and "a server in our Outposts rack" is not an "Outposts server"
             return 0.0
         return len(want) + len(want) / span
 
-    def _in_order(self, stems: list[str], phrase: str, reach: int) -> bool:
-        """The phrase's words in its own order, within `reach` words of the first."""
-        seq = [stem(t) for t in self.folder.fold(self.correct(words(phrase))[0])]
-        seq = [w for i, w in enumerate(seq) if w not in seq[:i]]
-        for first in (i for i, s in enumerate(stems) if s == seq[0]):
-            pos, ok = first, True
-            for w in seq[1:]:
-                nxt = next((j for j in range(pos + 1, min(len(stems), first + reach)) if stems[j] == w), None)
-                if nxt is None:
-                    ok = False
-                    break
-                pos = nxt
-            if ok:
-                return True
-        return False
-
-    def _all_stems(self, text: str) -> frozenset[str]:
-        """A stated setting's words read exactly as a question's are (typo fixes included), so a phrase
-        always matches the question that says it."""
-        return frozenset(stem(t) for t in self.folder.fold(self.correct(words(text))[0]))
+    def _setting(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """A stated setting's words read exactly as a question's are (typo fixes included), so a phrase always
+        matches the question that says it; and, when it names AWS or a product, the order they must come in."""
+        seq = tuple(dict.fromkeys(stem(t) for t in self.folder.fold(self.correct(words(text))[0])))
+        ordered = bool((AWS_WORDS | self.product_words).intersection(words(text)))
+        return frozenset(seq), seq if ordered else ()
 
     @staticmethod
     def _find_phrase(tokens: list[str], names: list[tuple[str, ...]]) -> str | None:
@@ -661,7 +659,7 @@ class Matcher:
         read = statement or exam_stem(read) or read  # "… A) The customer B) AWS": options that are parties
         control_type = control_type_subject(read)  # "X is an example of which type of control?": about X
         read = control_type or read
-        statement = statement or control_type  # both read an exam through a part of it: never certain
+        partial_exam = bool(statement or control_type)  # an exam read through a part of it: never certain
         said = words(read)  # as typed: "pricing" must not become "picking" before we ask what kind of question
         tokens, clause_of, ask, fixes = self._read(read)
         services, used, named = self.find_services(tokens)
@@ -696,7 +694,7 @@ class Matcher:
             confidence, why = LONG_CAP, f"{why}; at most {LONG_CAP} for a long message"
         asking = " ".join(tokens[i] for i in sorted(layout.focus)) if layout.focus else ""
         decided = self._decide(replace(base, unexplained=unexplained, asking=asking, why=why), confidence)
-        if statement and decided.confidence > STATEMENT_CAP:
+        if partial_exam and decided.confidence > STATEMENT_CAP:
             decided = replace(decided, confidence=STATEMENT_CAP,
                               why=f"{decided.why}; at most {STATEMENT_CAP}: an exam read through part of it")
         return decided

@@ -256,7 +256,7 @@ def test_a_setting_that_names_aws_is_stated_only_in_its_own_order(engine: Engine
 
 
 def test_a_stated_settings_own_words_are_never_typo_fixed(engine: Engine) -> None:
-    assert engine.matcher._all_stems("fleetiq") == frozenset({"fleetiq"})  # not "fleet"
+    assert engine.matcher._setting("fleetiq")[0] == frozenset({"fleetiq"})  # not "fleet"
     fleets = engine.ask("the patched ami only reaches gamelift when we create new fleets. who recycles the fleets?")
     fleetiq = engine.ask("we use gamelift fleetiq on our own ec2 instances. who patches their os?")
     assert fleets.owner == "customer" and fleetiq.owner == "customer"
