@@ -144,12 +144,11 @@ class Engine:
         stem_ = m.text[:m.text.find(options[0])]
         named = self.matcher.services_in(stem_)
         where = m.moved_to[0] if m.moved_to else named[0] if named else None
-        answers = [(o, self._answer(self.matcher.match(f"who is responsible for {_lowered(o)}{self._on(o, where)}")))
-                   for o in options]
+        asked = [(o, f"who is responsible for {_lowered(o)}{self._on(o, where)}") for o in options]
+        answers = [(o, self._answer(self.matcher.match(q))) for o, q in asked]
         picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
         if not picks:  # none of the options reads as theirs: the stem alone would answer another question
-            asks = tuple(f"who is responsible for {_lowered(o)}{self._on(o, where)}?" for o in options)[:3]
-            return build.not_answered(m.text[:500], "unsure", asks)
+            return build.not_answered(m.text[:500], "unsure", tuple(f"{q}?" for _, q in asked)[:3])
         a = picks[0][1]  # "Select TWO", or two that fit: the first one answers, all are named
         chosen = " and ".join(f"“{o}”" for o, _ in picks)
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
