@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.knowledge.model import ACCOUNT_WIDE, Category, Duty, KnowledgeBase, Provenance, Scenario, Service, Variant
+from bot.knowledge.model import Category, Duty, KnowledgeBase, Provenance, Scenario, Service, Variant
 
 OWNER_LABEL = {"aws": "AWS", "customer": "You (the customer)", "shared": "Shared: AWS and you"}
 OWNER_SHORT = {"aws": "AWS", "customer": "you", "shared": "shared"}
@@ -90,7 +90,7 @@ def _fitting_controls(kb: KnowledgeBase, control_ids: tuple[str, ...], service: 
     """A duty's controls that fit one service: its own family (RDS.* for RDS) or account-wide ones.
     An RDS answer should not recommend Systems Manager patch compliance for EC2 instances."""
     own = compact_names(service)
-    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | ACCOUNT_WIDE
+    return tuple(c for c in control_ids if c.split(".")[0].lower() in own | kb.account_families
                  and (not kb.controls[c].services or service.id in kb.controls[c].services))
 
 

@@ -144,7 +144,6 @@ LONG_CAP = 0.85
 STATEMENT_CAP = 0.85  # "which statement is true about X? A) …": X's answer, not a check of each option
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
-EVIDENCE_FRAMES = frozenset({"duty:audit-reports", "duty:workload-compliance"})  # "for their SOC report", "evidence"
 FRAME_SHARE = 0.5  # a whole task reading at least this share of an evidence frame's score is the question's task
 UNEXPLAINED_MIN = 3.0  # task words at least this rare, left out by the reading, lower the confidence
 
@@ -272,6 +271,7 @@ class Matcher:
         self.billing = [tuple(words(c)) for c in lang.billing_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
+        self.frames = frozenset(f"duty:{d.id}" for d in kb.duties.values() if d.frame)  # "for their SOC report"
         self.reporters = frozenset(s.id for s in kb.services.values() if s.account_wide) - REPORTER_EXCEPTIONS
         self.service_text = {s.id: self._service_text(s) for s in kb.services.values()}
         self.phrases = self._phrases()
@@ -782,7 +782,7 @@ class Matcher:
         generic = self.security | self.resources | self.actions | self.model_words | {NEG}
         explained = self.target_stems[candidates[0].target] | generic
         # the words of a compliance-evidence frame set aside for the task ("for their SOC report") are read
-        explained |= frozenset().union(*(c.stems for c in candidates if c.score == 0.0 and c.target in EVIDENCE_FRAMES))
+        explained |= frozenset().union(*(c.stems for c in candidates if c.score == 0.0 and c.target in self.frames))
         return frozenset(t for t in rest - explained
                          if self.weight.get(t, 0.0) >= UNEXPLAINED_MIN and layout.in_focus(t))
 
@@ -817,14 +817,14 @@ class Matcher:
         if named and any(c.coverage == 1.0 for c in task):
             ranked = task + [replace(c, score=0.0) for c in named]  # never a near tie with the task
         top = ranked[0] if ranked else None
-        if top is None or top.target not in EVIDENCE_FRAMES:
+        if top is None or top.target not in self.frames:
             return ranked
-        other = next((c for c in ranked[1:] if c.target not in EVIDENCE_FRAMES and c.coverage == 1.0
+        other = next((c for c in ranked[1:] if c.target not in self.frames and c.coverage == 1.0
                       and c.score >= FRAME_SHARE * top.score), None)
         if other is None:
             return ranked
         rest = [c for c in ranked if c is not other]
-        return [other, *(replace(c, score=0.0) if c.target in EVIDENCE_FRAMES else c for c in rest)]
+        return [other, *(replace(c, score=0.0) if c.target in self.frames else c for c in rest)]
 
     def _own_reading(self, duties: list[Candidate], service: str, rest: frozenset[str]) -> list[Candidate]:
         """Readings whose entry for this service uses the question's own words rank higher."""

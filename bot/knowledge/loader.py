@@ -270,7 +270,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         duties={
             d.id: Duty(d.id, d.title, tuple(d.phrases), d.owner, d.by_category.model_dump(), d.aws_does,
                        d.customer_does, tuple(d.controls), _provenance(d), tuple(d.narrows_to),
-                       d.controls_exempt, tuple(_variant(v) for v in d.variants))
+                       d.controls_exempt, tuple(_variant(v) for v in d.variants), d.frame)
             for d in by_kind["duties"]
         },
         services={
@@ -280,7 +280,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
                 {o.duty: Override(o.duty, o.owner, o.aws_does, o.customer_does, tuple(o.controls),
                                   _provenance(o), tuple(_variant(v) for v in o.variants))
                  for o in s.overrides},
-                _provenance(s),
+                _provenance(s), s.scope,
             )
             for s in by_kind["services"]
         },

@@ -7,15 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 CATEGORIES = ("infrastructure", "container", "abstracted")
-# Services (and Security Hub control families, by ID prefix) that apply to the whole account rather than
-# to one workload: their controls fit any answer, and next to another service they are the tool, not
-# the subject ("the iam role of our ecs tasks" is about ECS).
-ACCOUNT_WIDE = frozenset({"account", "iam", "cloudtrail", "config", "cloudwatch", "guardduty", "kms", "macie"})
-# Tools that report about workloads ("AWS Health: Fargate will retire tasks…", "Inspector found a CVE on 60
-# EC2s"): next to a workload they are never the subject either — but their controls check particular
-# resources (Inspector.1 is EC2 scanning), so they do not fit every answer.
-REPORTING_TOOLS = frozenset({"awshealth", "securityhub", "trustedadvisor", "computeoptimizer", "wellarchitectedtool",
-                             "accessanalyzer", "auditmanager", "inspector", "detective"})
+# Security Hub control families that fit an answer about any service: the account's own checks (Account.1) and
+# those of account-scope services (see Service.scope) are added to them by the engine.
+ACCOUNT_FAMILY = "account"
 
 
 @dataclass(frozen=True)
@@ -84,6 +78,7 @@ class Duty:
     narrows_to: tuple[str, ...] = ()
     controls_exempt: str | None = None  # why no control is recommended (none checks this duty)
     variants: tuple[Variant, ...] = ()  # stated settings that decide the owner where a service has no entry
+    frame: bool = False  # a frame around another task ("for their SOC report"), not a task of its own
 
     def owner_for(self, category: str) -> str:
         return self.by_category[category]
@@ -117,15 +112,17 @@ class Service:
     controls: tuple[str, ...]
     overrides: dict[str, Override]
     provenance: Provenance
+    scope: str = "workload"  # workload | account | reporting (schema.ServiceDoc says what each means)
 
     @property
     def account_wide(self) -> bool:
-        return self.id.replace("-", "") in ACCOUNT_WIDE | REPORTING_TOOLS
+        """Never the subject next to a workload: an account-scope service or a reporting tool."""
+        return self.scope != "workload"
 
     @property
     def reports(self) -> bool:
         """A tool that reports on other services' resources (Inspector, Security Hub, Trusted Advisor…)."""
-        return self.id.replace("-", "") in REPORTING_TOOLS
+        return self.scope == "reporting"
 
 
 @dataclass(frozen=True)
@@ -181,6 +178,13 @@ class KnowledgeBase:
             "scenarios": len(self.scenarios),
             "controls": len(self.controls),
         }
+
+    @cached_property
+    def account_families(self) -> frozenset[str]:
+        """Control ID families (lowercase) that fit an answer about any service: Account.* and account-scope
+        services' own (IAM.*, CloudTrail.*, KMS.*…)."""
+        return frozenset({ACCOUNT_FAMILY, *(s.id.replace("-", "") for s in self.services.values()
+                                            if s.scope == "account")})
 
     @cached_property
     def setting_phrases(self) -> tuple[str, ...]:

@@ -104,6 +104,9 @@ class DutyDoc(Sourced):
     # A setting stated in the question that decides the owner on every service ("an AWS owned key": the
     # service rotates it): read after a service's own stated settings, before its override's plain answer.
     variants: list[VariantDoc] = Field(default_factory=list)
+    # A frame around another task rather than a task of its own ("AWS logs it anyway for their SOC report"):
+    # when the question also names a whole task, that task is answered and the frame's words count as read.
+    frame: bool = False
 
 
 class OverrideDoc(Sourced):
@@ -126,6 +129,11 @@ class ServiceDoc(Sourced):
     primary_duty: Slug | None = None
     controls: list[ControlId] = Field(default_factory=list)
     overrides: list[OverrideDoc] = Field(default_factory=list)
+    # workload: the service a task is about. account: applies to the whole account (IAM, CloudTrail, KMS…);
+    # its controls fit any answer, and next to a workload it is the tool, not the subject ("the iam role of
+    # our ecs tasks" is about ECS). reporting: reports about workloads (AWS Health, Inspector, Security Hub…);
+    # never the subject next to a workload either, but its controls check particular resources.
+    scope: Literal["workload", "account", "reporting"] = "workload"
 
 
 class ScenarioDoc(Sourced):

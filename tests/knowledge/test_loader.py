@@ -230,3 +230,18 @@ def test_a_duty_may_carry_variants_and_each_needs_its_evidence(kbdir: Path) -> N
     [variant] = kb.duties["guest-os-patching"].variants
     assert (variant.when, variant.owner, variant.evidence) == (("managed nodes",), "aws", None)
     assert "variant guest-os-patching when 'managed nodes'" in checkability(kb).without_evidence
+
+
+def test_a_service_scope_is_read_from_the_file_and_checked(kbdir: Path) -> None:
+    assert not load(kbdir).services["rds"].account_wide  # no scope: a workload
+    edit(kbdir, "category: container", "category: container\n    scope: reporting")
+    rds = load(kbdir).services["rds"]
+    assert (rds.account_wide, rds.reports) == (True, True)
+    edit(kbdir, "scope: reporting", "scope: everywhere")
+    [msg] = problems(kbdir)
+    assert "service 'rds'" in msg and "scope" in msg
+
+
+def test_account_scope_services_lend_their_control_families_to_every_answer(kb) -> None:
+    assert {"account", "iam", "cloudtrail", "kms"} <= kb.account_families
+    assert "inspector" not in kb.account_families  # a reporting tool's controls check particular resources
