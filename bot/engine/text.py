@@ -89,6 +89,14 @@ _MANAGED_KEY = re.compile(r"(?<![/\w])aws/[a-z0-9-]+\b(?!/)", re.IGNORECASE)
 _QUARANTINE = re.compile(r"\bAWSCompromisedKeyQuarantine\w*|\bAWS_RISK_IAM_QUARANTINE\b|"
                          r"\bAWS_RISK_CREDENTIALS_EXPOSED\w*", re.IGNORECASE)
 
+# "us-east-1", "eu-west-1a", "use1-az4": where something runs, not a task ("1" is not "TLS 1.1"); a zone names
+# its kind, since "our instances were all in us-east-1a" is about Availability Zones. A Region reads as a place
+# word (a stopword), so "in eu-west-1, ami-…" keeps its "in" and never makes the next name a platform. Not
+# "region": "S3 had an outage in us-east-1" then reads as a Region outage (shared), when S3's outage is AWS's.
+_REGION = re.compile(r"\b(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:gov-|iso[a-z]?-)?"
+                     r"(?:north|south)?(?:east|west|central)?-\d([a-z])?|[a-z]{3,4}\d-az\d+)\b", re.IGNORECASE)
+
+PLACE_WORD = "there"
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
 
 
@@ -101,6 +109,8 @@ def expand_pasted_names(text: str) -> str:
     text = _QUARANTINE.sub("aws compromised key quarantine policy on our leaked access key", text)
     text = _RULE_GROUP.sub(lambda m: "aws waf managed rule group" if m.group(0).startswith("AWSManagedRules")
                            else "network firewall managed threat signatures rule group", text)
+    text = _REGION.sub(lambda m: "availability zone" if m.group(1) or "-az" in m.group(0).lower() else PLACE_WORD,
+                       text)
     return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)
 
 

@@ -185,6 +185,18 @@ def test_a_pasted_resource_id_names_its_service(engine: Engine) -> None:
     assert (on_instance.owner, on_instance.service.id) == ("customer", "ec2")
 
 
+def test_a_region_code_is_a_place_and_a_zone_code_an_availability_zone(engine: Engine) -> None:
+    from bot.engine.text import expand_findings
+
+    assert expand_findings("in eu-west-1, us-gov-west-1 and ap-northeast-2c; use1-az4") == \
+        "in there, there and availability zone; availability zone"
+    assert expand_findings("pre-prod-2 and re-run-1") == "pre-prod-2 and re-run-1"  # not Regions
+    # "1" of us-east-1 is not the "1" of "TLS 1.1", and the Region is not the task either
+    outage = engine.matcher.match("s3 had an outage in us-east-1, whose fault")
+    assert not any(c.target in ("duty:encryption-in-transit", "scenario:region-outage") for c in outage.candidates)
+    assert engine.ask("who patches rds in eu-west-1").owner == engine.ask("who patches rds").owner == "aws"
+
+
 def test_party_options_may_say_why() -> None:
     from bot.engine.text import exam_stem
 
