@@ -20,6 +20,7 @@ CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in
 EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
 FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the words asked
 UNKNOWN_CONTROL_CONFIDENCE = 0.8  # a finding of a control we do not know, read from its pasted title
+REQUEST_CONFIDENCE = 0.7  # a task asked for ("create a …"), its owner implied rather than asked about
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
@@ -225,9 +226,12 @@ class Engine:
                                       m.unknown_service)
         if m.unknown_product and not m.anchored:
             return build.not_answered(shown, "other_cloud", EXAMPLES[:3], m.unknown_product)
-        if (m.howto and not m.asks_owner) or (m.billing and not m.incident):  # "how do i encrypt … in the console"
-            return build.not_answered(shown, "howto", self.suggestions(m))
         best = m.best
+        whole_task = bool(m.services and best and best.coverage == 1.0 and m.confidence >= ACCEPT)
+        if m.request and not (m.howto or m.asks_owner or m.billing) and whole_task:  # "create a lifecycle policy…"
+            m = replace(m, confidence=min(m.confidence, REQUEST_CONFIDENCE))
+        elif ((m.howto or m.request) and not m.asks_owner) or (m.billing and not m.incident):
+            return build.not_answered(shown, "howto", self.suggestions(m))  # "how do i encrypt … in the console"
         if not (m.asks_owner or m.anchored) and not (best and best.coverage == 1.0 and best.size >= 2):
             # No "who", no service, no incident: only a whole multi-word duty counts ("DATACENTER PHYSICAL
             # SECURITY"), never one word ("backup singer auditions", "patch notes for zelda").

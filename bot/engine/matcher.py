@@ -221,7 +221,8 @@ class Match:
     asks_owner: bool = False  # "who", "whose job", "aws or us", "responsible"...
     anchored: bool = False  # names an AWS service or category, or reads like an incident report
     incident: bool = False  # reads like an incident report ("was public", "got hacked")
-    howto: bool = False  # "how do i", "terraform", "pricing"...
+    howto: bool = False  # "how do i", "pricing"...
+    request: bool = False  # "create a", "in terraform": a how-to unless a whole task is read on a named service
     billing: bool = False  # "savings plans", "free tier": a question about money even when it asks "us or AWS"
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
@@ -268,6 +269,7 @@ class Matcher:
         self.outside_aws = [tuple(words(c)) for c in lang.outside_aws]
         self.other_parties = frozenset(lang.other_parties)
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
+        self.requests = [tuple(words(c)) for c in lang.request_phrases]
         self.billing = [tuple(words(c)) for c in lang.billing_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
@@ -676,6 +678,7 @@ class Matcher:
                      tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to,
+                     request=bool(self._find_phrase(said, self.requests)),
                      billing=bool(self._find_phrase(said, self.billing)))
         base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:

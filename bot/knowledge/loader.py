@@ -300,6 +300,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
             other_parties=tuple(lang.other_parties),
             billing_phrases=tuple(lang.billing_phrases),
             howto_phrases=tuple(lang.howto_phrases),
+            request_phrases=tuple(lang.request_phrases),
             ownership_phrases=tuple(lang.ownership_phrases),
             security_words=tuple(lang.security_words),
             action_words=tuple(lang.action_words),

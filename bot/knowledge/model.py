@@ -149,6 +149,7 @@ class Language:
     other_parties: tuple[str, ...] = ()
     billing_phrases: tuple[str, ...] = ()
     howto_phrases: tuple[str, ...] = ()
+    request_phrases: tuple[str, ...] = ()
     ownership_phrases: tuple[str, ...] = ()
     security_words: tuple[str, ...] = ()
     action_words: tuple[str, ...] = ()

@@ -181,6 +181,9 @@ class LanguageDoc(Strict):
     # money, whoever is asked about: "do Savings Plans apply automatically or do we pick them?"
     billing_phrases: list[Text] = Field(default_factory=list)
     howto_phrases: list[Text] = Field(default_factory=list)
+    # a request or tooling words ("create a", "in terraform"): a how-to unless a whole task is read on a named
+    # service ("create a lifecycle policy for VPC flow logs" asks for a task whose owner it implies)
+    request_phrases: list[Text] = Field(default_factory=list)
     ownership_phrases: list[Text] = Field(default_factory=list)
     security_words: list[Text] = Field(default_factory=list)
     action_words: list[Text] = Field(default_factory=list)

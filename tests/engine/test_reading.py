@@ -407,3 +407,12 @@ def test_a_tool_that_reports_on_or_deploys_a_workload_is_not_its_subject(engine:
     reported = engine.ask("AWS Health: athena engine auto-upgrade will begin in 60 days. do we upgrade it ourselves?")
     assert deployed.service.id == "kinesis-data-streams" and reported.service.id == "athena"
     assert engine.ask("who enables guardduty").service.id == "guardduty"  # alone, a tool is the subject
+
+
+def test_a_request_for_a_whole_task_on_a_service_implies_its_owner_but_a_how_to_does_not(engine: Engine) -> None:
+    from bot.engine import REQUEST_CONFIDENCE
+
+    asked = engine.ask("Create a lifecycle policy for VPC flow logs: at the moment they are stored indefinitely")
+    assert (asked.answered, asked.owner) == (True, "customer") and asked.confidence <= REQUEST_CONFIDENCE
+    assert not engine.ask("how do I enable versioning on an s3 bucket with terraform?").answered  # a how-to
+    assert not engine.ask("create a bucket with terraform").answered  # no task is read, only tooling
