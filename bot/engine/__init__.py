@@ -254,8 +254,11 @@ class Engine:
         if best.kind == "scenario":
             sc = self.kb.scenarios[best.id]
             about = next((s for s in m.services if s in sc.services), None)  # the named service it is about
-            if about is not None or not sc.services or not any(
-                    sc.duty in self.kb.services[s].overrides for s in m.services):
+            overrides = [o for s in m.services if (o := self.kb.services[s].overrides.get(sc.duty))]
+            # a general incident ("region outage") yields to a named service's own entry only when the question
+            # states one of its settings ("our Aurora global database"): the setting decides, not the incident
+            decided = any(build.stated(o.variants, self._said(m)) for o in overrides)
+            if about is not None or (not sc.services and not decided) or not overrides:
                 service = self.kb.services[about] if about else service
                 return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
             duty = self.kb.duties[sc.duty]  # "msk broker certificate expired": MSK's own answer wins

@@ -242,3 +242,19 @@ def test_everyday_wording_of_key_incidents_outages_and_data_access(engine: Engin
     rls = engine.ask("who sets up row level security in our quicksight dashboards?")
     assert (disabled.owner, outage.owner, rls.owner) == ("customer", "aws", "customer")
     assert engine.ask("who rotates the key material of our customer managed key?").owner == "customer"
+
+
+@pytest.mark.parametrize(("question", "owner", "service"), [
+    # a setting decides who recovers: AWS runs what the service does by itself, the customer what it must start
+    ("who fails over our aurora global database after a region outage", "customer", "aurora"),
+    ("who fails over our aurora cluster when the writer dies", "aws", "aurora"),
+    ("dynamodb global tables: who replicates the writes between regions", "aws", "dynamodb"),
+    ("who takes the automated snapshots of our opensearch domain", "aws", "opensearch"),
+    ("who takes manual snapshots of our opensearch domain to our own bucket", "customer", "opensearch"),
+    ("our invoices are on s3 one zone-ia and the az is destroyed, who is responsible for the lost data", "customer",
+     "s3"),
+])
+def test_who_recovers_depends_on_what_the_service_does_by_itself(engine: Engine, question: str, owner: str,
+                                                                 service: str) -> None:
+    a = engine.ask(question)
+    assert (a.owner, a.service.id) == (owner, service), a.summary
