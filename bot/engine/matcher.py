@@ -74,7 +74,8 @@ NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "runnin
                          "configure", "configured", "turn", "turned", "switch", "switched", "ever", "yet", "old",
                          "previous", "former"})
 NEGATION_REACH = 4
-# "imported key material instead of AWS-generated": the setting after these is the one *not* in use
+# "imported key material instead of AWS-generated", "instead of GuardDuty's automated agent": the setting after
+# these (one word may stand between) is the one *not* in use
 REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})
 # "managed platform updates should be enabled" (a finding's title): a recommendation, so not the setting in use
 RECOMMENDING = frozenset({"should", "must"})
@@ -522,7 +523,7 @@ class Matcher:
         # a phrase that says "not" itself may of course contain it
         negated = not NEGATORS.intersection(words(phrase)) and (
             NEGATORS.intersection(tokens[max(0, start - 2):start + span]) or _negated_before(tokens, start)
-            or tuple(tokens[max(0, start - 2):start]) in REPLACED
+            or any(tuple(tokens[i:i + 2]) in REPLACED for i in range(max(0, start - 3), start - 1))
             or RECOMMENDING.intersection(tokens[max(0, start - 2):start + span]))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"

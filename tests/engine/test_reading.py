@@ -416,3 +416,11 @@ def test_a_request_for_a_whole_task_on_a_service_implies_its_owner_but_a_how_to_
     assert (asked.answered, asked.owner) == (True, "customer") and asked.confidence <= REQUEST_CONFIDENCE
     assert not engine.ask("how do I enable versioning on an s3 bucket with terraform?").answered  # a how-to
     assert not engine.ask("create a bucket with terraform").answered  # no task is read, only tooling
+
+
+def test_instead_of_reaches_past_a_name_between(engine: Engine) -> None:
+    manual = engine.ask("we install the agent ourselves instead of GuardDuty's automated agent configuration. "
+                        "who updates the guardduty agent to new versions?")
+    automated = engine.ask("GuardDuty's automated agent configuration is on. who updates the guardduty agent to new "
+                           "versions?")
+    assert (manual.owner, automated.owner) == ("customer", "aws")
