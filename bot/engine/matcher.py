@@ -592,7 +592,9 @@ class Matcher:
         "kubernetes rbac")."""
         if len(phrase.stems) >= 3 and len(matched) >= 2 and coverage >= 0.6:
             return loose or phrase.target.startswith("duty:")  # part of an incident needs a security cue
-        return loose and coverage >= 0.5 and any(self.weight[t] >= DISTINCTIVE for t in matched - {NEG})
+        # an incident is never half-named by a resource word ("domain" of "opensearch domain open to the internet")
+        telling = matched - {NEG} - (self.resources if phrase.target.startswith("scenario:") else frozenset())
+        return loose and coverage >= 0.5 and any(self.weight[t] >= DISTINCTIVE for t in telling)
 
     def _rank(self, duties: list[Candidate], scenarios: list[Candidate], services: list[str],
               incident: bool) -> list[Candidate]:

@@ -424,3 +424,11 @@ def test_instead_of_reaches_past_a_name_between(engine: Engine) -> None:
     automated = engine.ask("GuardDuty's automated agent configuration is on. who updates the guardduty agent to new "
                            "versions?")
     assert (manual.owner, automated.owner) == ("customer", "aws")
+
+
+def test_an_incident_is_never_half_named_by_a_resource_word(engine: Engine) -> None:
+    m = engine.matcher.match("OpenSearch Service managed domain: a required service software update for a CVE is "
+                             "auto-scheduled. who applies it?")
+    assert "scenario:opensearch-domain-public" not in [c.target for c in m.candidates]
+    assert engine.ask("our opensearch domain is open to the internet, whose fault").scenario.id == \
+        "opensearch-domain-public"
