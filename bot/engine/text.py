@@ -97,6 +97,10 @@ _REGION = re.compile(r"\b(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:gov-|iso[a-z]?-
                      r"(?:north|south)?(?:east|west|central)?-\d([a-z])?|[a-z]{3,4}\d-az\d+)\b", re.IGNORECASE)
 
 PLACE_WORD = "there"
+# "DC" is a data center, except next to Active Directory, where it is a domain controller ("DC security event logs")
+_DC = re.compile(r"\bDCs?\b")
+_DIRECTORY = re.compile(r"\b(AD|active directory|managed (microsoft )?ad|ad connector|ldap|kerberos|domain (trust|join)|"
+                        r"forest trust)\b", re.IGNORECASE)
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
 
 
@@ -109,6 +113,8 @@ def expand_pasted_names(text: str) -> str:
     text = _QUARANTINE.sub("aws compromised key quarantine policy on our leaked access key", text)
     text = _RULE_GROUP.sub(lambda m: "aws waf managed rule group" if m.group(0).startswith("AWSManagedRules")
                            else "network firewall managed threat signatures rule group", text)
+    if _DIRECTORY.search(text):
+        text = _DC.sub(lambda m: "domain controllers" if m.group(0).endswith("s") else "domain controller", text)
     text = _REGION.sub(lambda m: "availability zone" if m.group(1) or "-az" in m.group(0).lower() else PLACE_WORD,
                        text)
     return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)
