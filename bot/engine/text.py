@@ -99,8 +99,9 @@ _REGION = re.compile(r"\b(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:gov-|iso[a-z]?-
 PLACE_WORD = "there"
 # "DC" is a data center, except next to Active Directory, where it is a domain controller ("DC security event logs")
 _DC = re.compile(r"\bDCs?\b")
-_DIRECTORY = re.compile(r"\b(AD|active directory|managed (microsoft )?ad|ad connector|ldap|kerberos|domain (trust|join)|"
-                        r"forest trust)\b", re.IGNORECASE)
+_DIRECTORY = re.compile(r"\b(AD|active directory|managed (microsoft )?ad|ad connector|ldap|kerberos|"
+                        r"domain (trust|join)|forest trust)\b", re.IGNORECASE)
+
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
 
 
@@ -232,14 +233,22 @@ def statement_stem(text: str) -> str | None:
 def control_type_subject(text: str) -> str | None:
     """'Patch management … is an example of which type of control?' → "who is responsible for patch management
     …": the words before the verb are the task the exam asks about; the rest is the exam's frame."""
-    m = _CONTROL_TYPE.search(text)
-    subject = m.group(1).rsplit(":", 1)[-1].strip(" ,;") if m else ""  # "Practice exam Q: patch management"
+    m = _CONTROL_TYPE.search(text) or _CLASSIFIED.search(text)
+    # the model classifies the control itself, whatever workload the exam puts it on: "patch management for a
+    # hybrid estate (EC2, Outposts…)" is asked as "patch management"
+    said = re.sub(r"\([^)]*\)?", " ", m.group(1)) if m else ""
+    subject = re.split(r"[:,]", said)[-1]  # "Practice exam Q: patch management", "Under the model, X"
+    subject = _QUALIFIER.split(subject, maxsplit=1)[0].strip(" ,;")
     return f"who is responsible for {subject}?" if len(subject.split()) >= 2 else None
 
 
 _CONTROL_TYPE = re.compile(r"^(.*?)\s+(?:is|are|appears?|falls?|counts?)\b[^?]*?\b(?:(?:which|what)\s+(?:type|kind|"
                            r"category|sort)\s+of\s+(?:aws\s+)?control|which\s+control\s+type)",
                            re.IGNORECASE | re.DOTALL)
+
+
+_CLASSIFIED = re.compile(r"\bhow\s+(?:is|are)\s+(.*?)\s+classified\b", re.IGNORECASE | re.DOTALL)
+_QUALIFIER = re.compile(r"\s(?:for|on|in|across|within|of)\s", re.IGNORECASE)
 
 
 _WHICH_STATEMENT = re.compile(r"\bwhich\b(\s+\w+){0,3}\s+statements?\b.*\b(true|correct|accurate|right)\b",

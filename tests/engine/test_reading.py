@@ -229,6 +229,12 @@ def test_which_type_of_control_is_read_as_a_question_about_its_subject(engine: E
                    "type? (AWS patches infrastructure, customers patch guest OS and apps)")
     assert (a.owner, a.duty.id) == ("shared", "patch-management") and a.confidence <= 0.85
     assert control_type_subject("which type of control do we need here?") is None
+    # the model classifies the control, not its use on one workload: the workload is not the subject
+    on_a_workload = ("Under the AWS Shared Responsibility Model, patch management for a hybrid estate (EC2, Outposts "
+                     "and on-prem servers) is which type of control? A) Inherited B) Shared C) Customer specific")
+    assert control_type_subject(on_a_workload) == "who is responsible for patch management?"
+    assert control_type_subject("AWS patches the hosts, we patch the guest OS. How is patch management "
+                                "classified? A) Inherited B) Shared") == "who is responsible for patch management?"
 
 
 def test_compliance_evidence_is_the_frame_and_the_control_asked_about_is_the_task(engine: Engine) -> None:
