@@ -54,6 +54,7 @@ MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated
                         "switch", "switched", "switching", "transition", "transitioning", "porting"})
 MOVE_WORDS = MOVE_VERBS | {"from"}  # a question about a move: "to" names a platform too
 # "moving off Azure", "migrating from GCP": where a move starts
+AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
 ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
@@ -760,7 +761,7 @@ class Matcher:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
         for before, word in itertools.pairwise(said):
             if before in {"aws", "amazon"} and word.isalpha() and word not in self.known and word not in NEGATORS \
-                    and not word.endswith("ed"):  # "AWS emailed …", "AWS rebooted …" report something, name nothing
+                    and not word.endswith("ed") and word not in AUXILIARY_INGS:  # "AWS emailed …", "AWS going to …"
                 return f"{before} {word}"
         return None
 
