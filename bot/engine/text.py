@@ -105,6 +105,13 @@ _DIRECTORY = re.compile(r"\b(AD|active directory|managed (microsoft )?ad|ad conn
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)
 
 
+def _region_words(m: re.Match[str]) -> str:
+    code = m.group(0).lower()
+    if m.group(1) or "-az" in code:
+        return "availability zone"
+    return "govcloud" if "-gov-" in code else PLACE_WORD  # us-gov-west-1 says which partition it is in
+
+
 def expand_pasted_names(text: str) -> str:
     """Names pasted from a console or code read as what they name: a resource ID its service ('CVE-2024-6387 on
     i-0a91…' → '… on ec2 instance'), a managed rule group its service, 'aws/ebs' an AWS managed KMS key, AWS's
@@ -116,8 +123,7 @@ def expand_pasted_names(text: str) -> str:
                            else "network firewall managed threat signatures rule group", text)
     if _DIRECTORY.search(text):
         text = _DC.sub(lambda m: "domain controllers" if m.group(0).endswith("s") else "domain controller", text)
-    text = _REGION.sub(lambda m: "availability zone" if m.group(1) or "-az" in m.group(0).lower() else PLACE_WORD,
-                       text)
+    text = _REGION.sub(_region_words, text)
     return _RESOURCE_ID.sub(lambda m: _RESOURCE_NAME[m.group(1)], text)
 
 

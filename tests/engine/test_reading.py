@@ -189,7 +189,7 @@ def test_a_region_code_is_a_place_and_a_zone_code_an_availability_zone(engine: E
     from bot.engine.text import expand_findings
 
     assert expand_findings("in eu-west-1, us-gov-west-1 and ap-northeast-2c; use1-az4") == \
-        "in there, there and availability zone; availability zone"
+        "in there, govcloud and availability zone; availability zone"  # a GovCloud code names its partition
     assert expand_findings("pre-prod-2 and re-run-1") == "pre-prod-2 and re-run-1"  # not Regions
     # "1" of us-east-1 is not the "1" of "TLS 1.1", and the Region is not the task either
     outage = engine.matcher.match("s3 had an outage in us-east-1, whose fault")
