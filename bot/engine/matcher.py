@@ -54,6 +54,8 @@ MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated
                         "switch", "switched", "switching", "transition", "transitioning", "porting"})
 MOVE_WORDS = MOVE_VERBS | {"from"}  # a question about a move: "to" names a platform too
 # "moving off Azure", "migrating from GCP": where a move starts
+QUESTION_WORDS = frozenset({"how", "much", "many", "long", "often", "what", "where", "when", "why", "which"})
+SERVICE_ASKED = frozenset({"does", "will", "did", "doesn", "won"})  # "does ACM …": is it the service's job
 AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
 ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
@@ -679,7 +681,7 @@ class Matcher:
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
                      other_cloud=self._other_cloud(said, services, named, read),
-                     tokens=tuple(tokens), asks_owner=bool(self._find_phrase(said, self.ownership)),
+                     tokens=tuple(tokens), asks_owner=self._asks_owner(said),
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to,
                      request=bool(self._find_phrase(said, self.requests)),
@@ -705,6 +707,15 @@ class Matcher:
             decided = replace(decided, confidence=STATEMENT_CAP,
                               why=f"{decided.why}; at most {STATEMENT_CAP}: an exam read through part of it")
         return decided
+
+    def _asks_owner(self, said: list[str]) -> bool:
+        """Who is asked about: "who", "whose job", "aws or us" — or whether a named AWS service does it itself
+        ("does ACM auto renew it?", "will GuardDuty patch …")."""
+        if self._find_phrase(said, self.ownership):
+            return True
+        return any(word in SERVICE_ASKED and (i == 0 or said[i - 1] not in QUESTION_WORDS)  # not "how much does X cost"
+                   and any(tuple(said[i + 1:i + 1 + n]) in self.aliases.strong for n in (1, 2, 3))
+                   for i, word in enumerate(said[:-1]))
 
     def _other_cloud(self, said: list[str], services: list[str], named: bool, text: str) -> str | None:
         """Another cloud or vendor named ("azure", "heroku"), unless a named AWS service's own entry names it

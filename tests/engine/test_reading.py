@@ -438,3 +438,10 @@ def test_an_incident_is_never_half_named_by_a_resource_word(engine: Engine) -> N
     assert "scenario:opensearch-domain-public" not in [c.target for c in m.candidates]
     assert engine.ask("our opensearch domain is open to the internet, whose fault").scenario.id == \
         "opensearch-domain-public"
+
+
+def test_asking_whether_a_named_service_does_it_asks_who_owns_it(engine: Engine) -> None:
+    m = engine.matcher.match("the CloudFront cert was imported from DigiCert. does ACM auto renew it?")
+    assert m.asks_owner
+    assert not engine.matcher.match("our CloudFront cert was imported from DigiCert. ACM renewal dashboard").asks_owner
+    assert not engine.ask("how much does Shield Advanced cost per month?").answered  # a price, not a duty
