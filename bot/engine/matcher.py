@@ -132,7 +132,7 @@ def _negated_before(tokens: tuple[str, ...] | list[str], start: int) -> bool:
 
 
 ASIDE_NEGATORS = frozenset({"not", "no", "non", "without"})  # "isn't it managed?" is a question, not an aside
-NEGATED_ASIDE = 5  # a clause this short that starts with a negation only says what is not meant
+NEGATED_ASIDE = 8  # a clause this short that starts with a negation only says what is not meant
 OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the duty shares with the question
 # words that name who owns something, not the task: an asking clause made only of them has no task words
 OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific customer-specific us we our ours "
@@ -632,7 +632,8 @@ class Matcher:
         owner_clause = question_clause = None
         for i, (piece, is_question) in enumerate(clauses(text[:MAX_QUESTION_CHARS])):
             said = words(piece)
-            if said and said[0] in ASIDE_NEGATORS and len(said) <= NEGATED_ASIDE and not is_question:
+            if (said and said[0] in ASIDE_NEGATORS and len(said) <= NEGATED_ASIDE and not is_question
+                    and not self._find_phrase(said, self.ownership)):  # "not sure who patches it" still asks
                 continue  # "(not our guest os)", "(no custom AMI)": what the question is *not* about
             corrected, fixed = self.correct(said)
             folded = self.folder.fold(corrected)

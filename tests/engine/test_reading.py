@@ -445,3 +445,11 @@ def test_asking_whether_a_named_service_does_it_asks_who_owns_it(engine: Engine)
     assert m.asks_owner
     assert not engine.matcher.match("our CloudFront cert was imported from DigiCert. ACM renewal dashboard").asks_owner
     assert not engine.ask("how much does Shield Advanced cost per month?").answered  # a price, not a duty
+
+
+def test_a_negated_aside_of_a_few_words_is_skipped_but_a_doubt_still_asks(engine: Engine) -> None:
+    image = engine.ask("App Runner service deployed from a container image (not the source-code/managed runtime "
+                       "option). base image has a glibc CVE -- does AWS patch that?")
+    assert image.owner == "customer"
+    doubt = engine.ask("not sure who patches the os on our rds instances")
+    assert (doubt.answered, doubt.owner) == (True, "aws")
