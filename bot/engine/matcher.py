@@ -456,7 +456,11 @@ class Matcher:
                 i += 1
         chosen = strong or weak  # weak only: a technology ("kubernetes"), not an AWS service by name
         ordered: list[str] = []
-        moving = any(t in MOVE_WORDS for t in tokens)
+        # "from ec2 to lambda" is a move; "data from the appliance to S3" is a flow, not a move: "from" counts only
+        # before a service's name
+        starts = {i for i, _ in chosen}
+        moving = any(t in MOVE_VERBS for t in tokens) or any(
+            t == "from" and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(tokens))
         onto = PLATFORM_WORDS | {"to", "onto", "into"} if moving else PLATFORM_WORDS  # "from ec2 to lambda"
         platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in onto]
         for _, sid in [*sorted(platform), *sorted(chosen)]:
