@@ -251,14 +251,15 @@ class Engine:
             # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only
             # part of a duty or incident is named: a question of another kind
             return build.not_answered(shown, "unsure", self.suggestions(m))
+        said = self._said(m)
         if best.kind == "scenario":
             sc = self.kb.scenarios[best.id]
             about = next((s for s in m.services if s in sc.services), None)  # the named service it is about
             overrides = [o for s in m.services if (o := self.kb.services[s].overrides.get(sc.duty))]
             # a general incident ("region outage") yields to a named service's own entry only when the question
             # states one of its settings ("our Aurora global database"): the setting decides, not the incident
-            decided = any(build.stated(o.variants, self._said(m)) for o in overrides)
-            if about is not None or (not sc.services and not decided) or not overrides:
+            if about is not None or not overrides or (
+                    not sc.services and not any(build.stated(o.variants, said) for o in overrides)):
                 service = self.kb.services[about] if about else service
                 return build.for_scenario(self.kb, shown, sc, service, m.confidence, self.today)
             duty = self.kb.duties[sc.duty]  # "msk broker certificate expired": MSK's own answer wins
@@ -268,8 +269,7 @@ class Engine:
         if not named:
             if category is not None:
                 return build.in_category(self.kb, shown, duty, category, m.confidence, self.today)
-            return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today, self._said(m))
-        said = self._said(m)
+            return build.for_duty(self.kb, shown, duty, None, m.confidence, self.today, said)
         if all(s.reports and duty.id not in s.overrides and s.primary_duty != duty.id for s in named):
             # "Inspector flags our AMIs: does AWS harden them?": a tool that reports on workloads says nothing
             # about who owns the workload's duty; its category's default would answer for the wrong thing

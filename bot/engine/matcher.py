@@ -52,12 +52,11 @@ PLATFORM_WORDS = frozenset({"on", "in", "using", "atop"})  # not "via": "created
 # Not "port": "port 5432 to rds" opens a port.
 MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated", "migrating", "migrates",
                         "switch", "switched", "switching", "transition", "transitioning", "porting"})
-MOVE_WORDS = MOVE_VERBS | {"from"}  # a question about a move: "to" names a platform too
 # "moving off Azure", "migrating from GCP": where a move starts
+ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
 QUESTION_WORDS = frozenset({"how", "much", "many", "long", "often", "what", "where", "when", "why", "which"})
 SERVICE_ASKED = frozenset({"does", "will", "did", "doesn", "won"})  # "does ACM …": is it the service's job
 AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
-ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
