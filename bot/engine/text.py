@@ -157,7 +157,10 @@ _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsi
                              # "the bank's responsibility", "remains with the company"
                              r"\b(?!aws'|amazon')[a-z]+'s\s+(job|responsib\w*|duty|task)|"
                              r"\b(remains?|stays?)\s+with\s+(the\s+)?(customer|company|team|us)\b|"
-                             r"\bcustomer[- ]specific\b", re.IGNORECASE)
+                             r"\bcustomer[- ]specific\b|"
+                             # "which task is the CUSTOMER's?", "which remains the company's?"
+                             r"\b(is|are|remains?|stays?)\s+(still\s+)?(the\s+)?(?!aws'|amazon')[a-z]+'s?(?=\s*[?:,.])",
+                             re.IGNORECASE)
 _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty|task)|"
                         r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(aws|amazon)\b|"
                         # "which responsibility moves to AWS", "inherit from AWS", "no longer perform(s)"
@@ -168,7 +171,8 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         r"\b(does|do)\s+not\s+(have|need)\s+to\b|\b(doesn'?t|don'?t)\s+(have|need)\s+to\b|"
                         # "which responsibility belongs to AWS", "which of these does AWS handle"
                         r"\b(belongs?|falls?|lies|rests?)\s+(to|on|with|under)\s+(aws|amazon)\b|"
-                        r"\bwhich\b[^.?]*\b(does|do|will)\s+(aws|amazon)\s+(handle|do|manage|own|perform|take)",
+                        r"\bwhich\b[^.?]*\b(does|do|will)\s+(aws|amazon)\s+(handle|do|manage|own|perform|take)|"
+                        r"\b(is|are|remains?|stays?)\s+(still\s+)?(aws|amazon)'s?(?=\s*[?:,.])",
                         re.IGNORECASE)
 # "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why
 _PARTY_LEAD = re.compile(r"(the\s+)?(aws|amazon|customer|both|neither)\b\s*[,:;(—-]", re.IGNORECASE)

@@ -169,7 +169,10 @@ def test_exam_options_that_are_parties_leave_the_stem_to_be_read(engine: Engine)
                         ("Which controls does the customer fully inherit from AWS?", "aws"),
                         ("Which task does the company no longer perform?", "aws"),
                         ("Which task is the bank's responsibility?", "customer"),
-                        ("Which task remains with the customer?", "customer")]:
+                        ("Which task remains with the customer?", "customer"),
+                        ("Which task is the CUSTOMER's?", "customer"),
+                        ("Under the model, which task remains the company's?", "customer"),
+                        ("Which of these is AWS's?", "aws")]:
         assert exam_options(f"{stem} A) patching the host os B) managing iam users")[0] == wants, stem
 
 
