@@ -99,7 +99,7 @@ _REGION = re.compile(r"\b(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:gov-|iso[a-z]?-
 PLACE_WORD = "there"
 # "DC" is a data center, except next to Active Directory, where it is a domain controller ("DC security event logs")
 _DC = re.compile(r"\bDCs?\b")
-_DIRECTORY = re.compile(r"\b(AD|active directory|managed (microsoft )?ad|ad connector|ldap|kerberos|"
+_DIRECTORY = re.compile(r"\b((?-i:AD)|active directory|managed (microsoft )?ad|ad connector|ldap|kerberos|"
                         r"domain (trust|join)|forest trust)\b", re.IGNORECASE)
 
 _PY_LAMBDA = re.compile(r"\blambda\s+[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)*\s*:", re.IGNORECASE)

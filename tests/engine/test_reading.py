@@ -456,3 +456,12 @@ def test_a_negated_aside_of_a_few_words_is_skipped_but_a_doubt_still_asks(engine
     assert image.owner == "customer"
     doubt = engine.ask("not sure who patches the os on our rds instances")
     assert (doubt.answered, doubt.owner) == (True, "aws")
+
+
+def test_dc_is_a_domain_controller_only_beside_active_directory() -> None:
+    from bot.engine.text import expand_findings
+
+    assert "domain controllers" in expand_findings("who patches the DCs of our AD in Directory Service?")
+    assert "domain controller" in expand_findings("Active Directory DC security event logs")
+    # "ad" in lower case is an advert as often as a directory: the DC stays a data center
+    assert "domain controller" not in expand_findings("the ad campaign page in our DC got defaced")
