@@ -39,7 +39,7 @@ from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
 _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]{2,}\b")
+_CAPITALISED = re.compile(r"(?<!:)\b[A-Z][A-Za-z]{2,}\b")  # not a condition key's name ("s3:TlsVersion")
 _POSSESSIVE = re.compile(r"\b([A-Za-z]+)'s\b")
 _HOSTED_ON = re.compile(r"\b(?:on|at|with|via)\s+([A-Z][A-Za-z0-9]{2,})\b")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
