@@ -145,15 +145,24 @@ class Engine:
         stem_ = m.text[:m.text.find(options[0])]
         named = self.matcher.services_in(stem_)
         where = m.moved_to[0] if m.moved_to else named[0] if named else None
-        asked = [(o, f"who is responsible for {_lowered(o)}{self._on(o, where)}") for o in options]
-        answers = [(o, self._answer(self.matcher.match(q))) for o, q in asked]
-        picks = [(o, a) for o, a in answers if a.answered and a.owner == wants]
+        asked, picks = self._options_owned_by(wants, options, where)
+        if not picks and wants == "shared" and where:
+            # a shared control is the model's class of control ("patch management"), whatever workload the stem
+            # names: patching on EC2 is the customer's, patch management itself is shared
+            asked, picks = self._options_owned_by(wants, options, None)
         if not picks:  # none of the options reads as theirs: the stem alone would answer another question
             return build.not_answered(m.text[:500], "unsure", tuple(f"{q}?" for _, q in asked)[:3])
         a = picks[0][1]  # "Select TWO", or two that fit: the first one answers, all are named
         chosen = " and ".join(f"“{o}”" for o, _ in picks)
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
                        summary=f"Of the options, {chosen}: {a.summary}")
+
+    def _options_owned_by(self, wants: str | None, options: tuple[str, ...], where: str | None
+                          ) -> tuple[list[tuple[str, str]], list[tuple[str, Answer]]]:
+        """Each option asked as its own question (on the stem's service), and those whose owner is `wants`."""
+        asked = [(o, f"who is responsible for {_lowered(o)}{self._on(o, where)}") for o in options]
+        answers = [(o, self._answer(self.matcher.match(q))) for o, q in asked]
+        return asked, [(o, a) for o, a in answers if a.answered and a.owner == wants]
 
     def _asked_beside_control(self, m: Match, control: Answer) -> Answer | None:
         """'Security Hub flags ECS.10 … but who actually patches the kernel under Fargate tasks?': a finding

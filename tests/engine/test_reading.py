@@ -465,3 +465,12 @@ def test_dc_is_a_domain_controller_only_beside_active_directory() -> None:
     assert "domain controller" in expand_findings("Active Directory DC security event logs")
     # "ad" in lower case is an advert as often as a directory: the DC stays a data center
     assert "domain controller" not in expand_findings("the ad campaign page in our DC got defaced")
+
+
+def test_a_shared_control_exam_reads_its_options_as_the_models_classes_when_the_workload_names_none(
+        engine: Engine) -> None:
+    # patching the guest OS of an EC2 workload is the customer's, but patch management is the model's shared control
+    exam = ("Which is a SHARED control between AWS and a customer running Windows workloads on EC2? "
+            "A) Physical and environmental controls B) Patch management C) Zone security D) Data center access")
+    a = engine.ask(exam)
+    assert a.owner == "shared" and "Patch management" in a.summary
