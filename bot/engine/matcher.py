@@ -41,6 +41,7 @@ ACCEPT = 0.5  # minimum confidence to claim an owner
 _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
 _CAPITALISED = re.compile(r"(?<!:)\b[A-Z][A-Za-z]{2,}\b")  # not a condition key's name ("s3:TlsVersion")
 _POSSESSIVE = re.compile(r"\b([A-Za-z]+)'s\b")
+_HUMP = re.compile(r"[a-z][A-Z]")  # a lower-case letter then a capital: one hump of camelCase
 _HOSTED_ON = re.compile(r"\b(?:on|at|with|via)\s+([A-Z][A-Za-z0-9]{2,})\b")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z]{2,}\b")
 INCIDENT_BOOST = 1.6  # scenario scores when the question reads like an incident report
@@ -83,15 +84,18 @@ REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})
 RECOMMENDING = frozenset({"should", "must"})
 
 
+TRAFFIC = frozenset({"traffic", "addresses", "ips", "ranges", "requests", "bots", "crawlers", "scanners"})
 COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
 
 
 def _compared(said: list[str], phrase: str) -> bool:
-    """The other cloud is named only to compare ("unlike GKE", "compared to Azure", "vs gcp") or as where a
-    move starts ("moving off Azure", "migrating from GCP", "moving the whole vSphere estate to EVS")."""
+    """The other cloud is named only to compare ("unlike GKE", "compared to Azure", "vs gcp"), as where a
+    move starts ("moving off Azure", "migrating from GCP", "moving the whole vSphere estate to EVS"), or as where
+    traffic comes from ("bot traffic from Google Cloud addresses")."""
     size = len(phrase.split())
     return any(" ".join(said[i:i + size]) == phrase and (COMPARING.intersection(said[max(0, i - 2):i])
-                                                        or ORIGIN.intersection(said[max(0, i - MOVE_REACH + 1):i]))
+                                                        or ORIGIN.intersection(said[max(0, i - MOVE_REACH + 1):i])
+                                                        or TRAFFIC.intersection(said[i + size:i + size + 2]))
                for i in range(len(said)))
 
 
@@ -789,6 +793,8 @@ class Matcher:
             label = text[m.end():m.end() + 1] == ":"  # "Zorbdb: are patches applied…" names its subject
             if starts and name[1:].islower() and not label:
                 continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
+            if len(_HUMP.findall(name)) >= 2:
+                continue  # "CrossAccountZoneDelegationRecord": a class or parameter in code, not a product
             if all(w not in self.known for w in words(name)) and not NEGATORS & set(words(name)):
                 return name
         hosted = _HOSTED_ON.search(text)  # "the postgres on IONOS", "kafka at Aiven": the platform is theirs
