@@ -17,6 +17,7 @@ from bot.knowledge.model import Duty, KnowledgeBase, Service
 
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
 CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
+AWS_NAMES = frozenset({"aws", "amazon"})
 EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
 FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the words asked
 UNKNOWN_CONTROL_CONFIDENCE = 0.8  # a finding of a control we do not know, read from its pasted title
@@ -241,6 +242,11 @@ class Engine:
             m = replace(m, confidence=min(m.confidence, REQUEST_CONFIDENCE))
         elif ((m.howto or m.request) and not m.asks_owner) or (m.billing and not m.incident):
             return build.not_answered(shown, "howto", self.suggestions(m))  # "how do i encrypt … in the console"
+        if (not m.asks_owner and not m.services and m.category is None and not AWS_NAMES.intersection(m.tokens)
+                and best and best.coverage < 1.0):
+            # nothing of AWS in it, no one asked about, and only part of a task or incident named ("kbpgp: this
+            # key imports though it's expired, is that expected?"): a question about someone else's software
+            return build.not_answered(shown, "unsure", self.suggestions(m))
         if not (m.asks_owner or m.anchored) and not (best and best.coverage == 1.0 and best.size >= 2):
             # No "who", no service, no incident: only a whole multi-word duty counts ("DATACENTER PHYSICAL
             # SECURITY"), never one word ("backup singer auditions", "patch notes for zelda").

@@ -474,3 +474,10 @@ def test_a_shared_control_exam_reads_its_options_as_the_models_classes_when_the_
             "A) Physical and environmental controls B) Patch management C) Zone security D) Data center access")
     a = engine.ask(exam)
     assert a.owner == "shared" and "Patch management" in a.summary
+
+
+def test_part_of_a_task_with_nothing_of_aws_and_no_one_asked_about_is_someone_elses_question(engine: Engine) -> None:
+    assert not engine.ask("kbpgp: This key imports and doesn't complain that it's expired, even though it is. "
+                          "is that expected?").answered
+    # the same words asking who owns it, or naming AWS, are still read
+    assert engine.ask("our imported certificate expired in ACM, who renews it?").answered
