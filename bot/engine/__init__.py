@@ -242,10 +242,11 @@ class Engine:
             m = replace(m, confidence=min(m.confidence, REQUEST_CONFIDENCE))
         elif ((m.howto or m.request) and not m.asks_owner) or (m.billing and not m.incident):
             return build.not_answered(shown, "howto", self.suggestions(m))  # "how do i encrypt … in the console"
-        if (not m.asks_owner and not m.services and m.category is None and not AWS_NAMES.intersection(m.tokens)
-                and best and best.coverage < 1.0):
-            # nothing of AWS in it, no one asked about, and only part of a task or incident named ("kbpgp: this
-            # key imports though it's expired, is that expected?"): a question about someone else's software
+        if ("?" in m.text and not m.asks_owner and not m.services and m.category is None
+                and not AWS_NAMES.intersection(m.tokens) and best and best.coverage < 1.0):
+            # a question with nothing of AWS in it, no one asked about, and only part of a task or incident named
+            # ("kbpgp: this key imports though it's expired, is that expected?"): about someone else's software.
+            # A report without a question mark ("rdp port was open to the whole world") is still read.
             return build.not_answered(shown, "unsure", self.suggestions(m))
         if not (m.asks_owner or m.anchored) and not (best and best.coverage == 1.0 and best.size >= 2):
             # No "who", no service, no incident: only a whole multi-word duty counts ("DATACENTER PHYSICAL

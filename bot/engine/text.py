@@ -209,7 +209,8 @@ _OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
 
 
 _MODEL = re.compile(r"\b((the|aws|amazon)\s+)*shared\s+responsibilit(y|ies)(\s+model)?\b", re.IGNORECASE)
-_WANTS_SHARED = re.compile(r"\bshared\s+(control|task|duty|responsibilit\w*)|\bboth\s+(aws|amazon)\s+and\b",
+_WANTS_SHARED = re.compile(r"\bshared\s+(control|task|duty|responsibilit\w*)|\bboth\s+(aws|amazon)\s+and\b|"
+                           r"\b(is|are)\s+shared\s+(between|by)\b",
                            re.IGNORECASE)
 
 
