@@ -163,8 +163,9 @@ _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsi
                              re.IGNORECASE)
 _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty|task)|"
                         r"\b(job|responsib\w*|duty|task)\w*\s+of\s+(aws|amazon)\b|"
-                        # "which responsibility moves to AWS", "inherit from AWS", "no longer perform(s)"
-                        r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b|"
+                        # "which responsibility moves to AWS" (not "moves to Amazon MSK"), "inherit from AWS",
+                        # "no longer perform(s)"
+                        r"\b(moves?|shifts?|transfers?|passes)\s+to\s+(aws|amazon)\b(?!\s+(?-i:[A-Z]))|"
                         r"\binherits?\s+(\w+\s+)?from\s+(aws|amazon)\b|"
                         r"\bno\s+longer\s+(perform|do|handle|manage|need)|\binherited\s+control|"
                         # "which option means the company does NOT have to install updates"
@@ -189,8 +190,8 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     if lettered is None:
         return _spelled_options(text)
     stem_, options = lettered
-    if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE):
-        return None, ()
+    if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE) or exam_stem(text) is not None:
+        return None, ()  # options that are parties ("A) The company B) AWS") are answers, not tasks
     wants = _wants(stem_)
     return wants, options if wants else ()
 
@@ -230,8 +231,15 @@ def exam_stem(text: str) -> str | None:
     if lettered is None:
         return None
     stem_, options = lettered
+    if sum(bool(_CONTROL_CLASS.search(o)) for o in options) >= 2:
+        # "X is best described as: A) inherited control B) shared control …": the model's class of X
+        return f"{stem_.strip().rstrip(':')} — which type of control?"
     parties = [o for o in options if (len(o.split()) <= 6 and _PARTY.search(o)) or _PARTY_LEAD.match(o)]
     return stem_.strip() if len(parties) * 2 > len(options) else None
+
+
+_CONTROL_CLASS = re.compile(r"\b(inherited|shared|customer[- ]specific|hybrid)\b.*\bcontrols?\b|^not\s+a\s+control",
+                            re.IGNORECASE)
 
 
 def statement_stem(text: str) -> str | None:

@@ -481,3 +481,22 @@ def test_part_of_a_task_with_nothing_of_aws_and_no_one_asked_about_is_someone_el
                           "is that expected?").answered
     # the same words asking who owns it, or naming AWS, are still read
     assert engine.ask("our imported certificate expired in ACM, who renews it?").answered
+
+
+def test_exam_options_that_are_parties_or_classes_of_control_are_answers(engine: Engine) -> None:
+    from bot.engine.text import exam_options
+
+    parties = ("A company runs Apache Kafka on EC2 and moves to Amazon MSK (provisioned). Under the shared "
+               "responsibility model, which party applies OS security patches to the broker hosts? "
+               "A) The company B) AWS C) Both D) Neither")
+    assert exam_options(parties) == (None, ())  # "moves to Amazon MSK" is a migration, not "moves to AWS"
+    assert engine.ask(parties).owner == "aws"
+    classes = ("Under the AWS shared responsibility model, patch management for an Amazon DocumentDB deployment is "
+               "best described as: A) inherited control B) shared control C) customer-specific control D) not a "
+               "control")
+    assert engine.ask(classes).owner == "shared"
+
+
+def test_ourselves_asks_who_owns_it(engine: Engine) -> None:
+    a = engine.ask("we're on ElastiCache Serverless. do we ever have to apply minor/patch engine versions ourselves?")
+    assert a.answered and a.owner == "aws"
