@@ -79,7 +79,10 @@ NEGATED_VIA = frozenset({"pay", "paying", "use", "using", "have", "run", "runnin
 NEGATION_REACH = 4
 # "imported key material instead of AWS-generated", "instead of GuardDuty's automated agent": the setting after
 # these (one word may stand between) is the one *not* in use
-REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to")})
+REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to"),
+                      # "switched from on-demand to provisioned": the setting left behind
+                      ("switched", "from"), ("changed", "from"), ("moved", "from"), ("migrated", "from"),
+                      ("converted", "from")})
 # "managed platform updates should be enabled" (a finding's title): a recommendation, so not the setting in use
 RECOMMENDING = frozenset({"should", "must"})
 

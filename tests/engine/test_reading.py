@@ -500,3 +500,9 @@ def test_exam_options_that_are_parties_or_classes_of_control_are_answers(engine:
 def test_ourselves_asks_who_owns_it(engine: Engine) -> None:
     a = engine.ask("we're on ElastiCache Serverless. do we ever have to apply minor/patch engine versions ourselves?")
     assert a.answered and a.owner == "aws"
+
+
+def test_a_setting_switched_from_is_the_one_left_behind(engine: Engine) -> None:
+    a = engine.ask("our Kinesis stream switched from on-demand to provisioned last week, now producers get "
+                   "ProvisionedThroughputExceededException. doesn't Kinesis scale shards for us?")
+    assert a.owner == "customer"
