@@ -32,7 +32,21 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.paths import default_dir, knowledge_files
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Fast):
+    """YAML keeps the last of two equal keys without a word; in a knowledge file that silently drops the first
+    block (a second `variants:` under one override), so a repeated key is an error with its line."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 _MODELS: dict[str, type[schema.Strict]] = {
     "categories": schema.CategoryDoc,
     "duties": schema.DutyDoc,

@@ -45,6 +45,13 @@ def test_yaml_syntax_error_names_file_and_line(kbdir: Path) -> None:
     assert msg.startswith("kb/broken.yaml: YAML syntax error at line")
 
 
+def test_a_repeated_key_is_an_error_not_a_silent_overwrite(kbdir: Path) -> None:
+    # YAML would keep the second `evidence:` and drop the first without a word
+    (kbdir / "twice.yaml").write_text("services:\n  - id: x\n    name: X\n    name: Y\n")
+    [msg] = problems(kbdir)
+    assert msg.startswith("kb/twice.yaml: YAML syntax error at line 4") and "duplicate key 'name'" in msg
+
+
 def test_unknown_owner(kbdir: Path) -> None:
     edit(kbdir, "owner: customer\n    by_category", "owner: nobody\n    by_category")
     [msg] = problems(kbdir)
