@@ -256,6 +256,7 @@ def control_type_subject(text: str) -> str | None:
     # the model classifies the control itself, whatever workload the exam puts it on: "patch management for a
     # hybrid estate (EC2, Outposts…)" is asked as "patch management"
     said = re.sub(r"\([^)]*\)?", " ", m.group(1)) if m else ""
+    said = _MODEL_ASIDE.sub(" ", said)  # "patch management, per the AWS shared responsibility model, is …"
     subject = re.split(r"[:,]", said)[-1]  # "Practice exam Q: patch management", "Under the model, X"
     subject = _QUALIFIER.split(subject, maxsplit=1)[0].strip(" ,;")
     return f"who is responsible for {subject}?" if len(subject.split()) >= 2 else None
@@ -266,6 +267,8 @@ _CONTROL_TYPE = re.compile(r"^(.*?)\s+(?:is|are|appears?|falls?|counts?)\b[^?]*?
                            re.IGNORECASE | re.DOTALL)
 
 
+_MODEL_ASIDE = re.compile(r",?\s*\b(per|under|according\s+to|in|within)\s+(the\s+)?(aws\s+)?shared\s+responsibility"
+                          r"(\s+model)?\s*,?", re.IGNORECASE)
 _CLASSIFIED = re.compile(r"\bhow\s+(?:is|are)\s+(.*?)\s+classified\b", re.IGNORECASE | re.DOTALL)
 _QUALIFIER = re.compile(r"\s(?:for|on|in|across|within|of)\s", re.IGNORECASE)
 

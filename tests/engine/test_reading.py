@@ -506,3 +506,9 @@ def test_a_setting_switched_from_is_the_one_left_behind(engine: Engine) -> None:
     a = engine.ask("our Kinesis stream switched from on-demand to provisioned last week, now producers get "
                    "ProvisionedThroughputExceededException. doesn't Kinesis scale shards for us?")
     assert a.owner == "customer"
+
+
+def test_which_type_of_control_ignores_the_model_named_as_an_aside(engine: Engine) -> None:
+    a = engine.ask("Patch management, per the AWS Shared Responsibility Model, is an example of which type of "
+                   "control? (AWS patches infrastructure; the customer patches guest OS and applications.)")
+    assert a.owner == "shared"
