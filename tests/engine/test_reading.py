@@ -512,3 +512,13 @@ def test_which_type_of_control_ignores_the_model_named_as_an_aside(engine: Engin
     a = engine.ask("Patch management, per the AWS Shared Responsibility Model, is an example of which type of "
                    "control? (AWS patches infrastructure; the customer patches guest OS and applications.)")
     assert a.owner == "shared"
+
+
+def test_exam_stems_that_say_fully_responsible_or_managed_entirely_by_name_their_owner() -> None:
+    from bot.engine.text import exam_options
+
+    opts = " A) patching the host os B) implementing controls to route application traffic"
+    assert exam_options("The user is fully responsible for which action when running workloads on AWS?" + opts)[0] \
+        == "customer"
+    assert exam_options("Which of the following is a component of the model managed entirely by AWS?" + opts)[0] \
+        == "aws"
