@@ -261,8 +261,10 @@ def control_type_subject(text: str) -> str | None:
     # hybrid estate (EC2, Outposts…)" is asked as "patch management"
     said = re.sub(r"\([^)]*\)?", " ", m.group(1)) if m else ""
     said = _MODEL_ASIDE.sub(" ", said)  # "patch management, per the AWS shared responsibility model, is …"
-    subject = re.split(r"[:,]", said)[-1]  # "Practice exam Q: patch management", "Under the model, X"
-    subject = _QUALIFIER.split(subject, maxsplit=1)[0].strip(" ,;")
+    # the workload first ("patch management for NAT gateways, ALBs and proxies"), then any prefix before the
+    # subject ("Practice exam Q: patch management", "Under the model, X")
+    said = _QUALIFIER.split(said, maxsplit=1)[0]
+    subject = re.split(r"[:,]", said)[-1].strip(" ,;")
     return f"who is responsible for {subject}?" if len(subject.split()) >= 2 else None
 
 

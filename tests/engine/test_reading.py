@@ -522,3 +522,10 @@ def test_exam_stems_that_say_fully_responsible_or_managed_entirely_by_name_their
         == "customer"
     assert exam_options("Which of the following is a component of the model managed entirely by AWS?" + opts)[0] \
         == "aws"
+
+
+def test_which_type_of_control_cuts_the_workload_before_its_commas(engine: Engine) -> None:
+    a = engine.ask("Patch management for a workload that uses NAT gateways, ALBs and self-managed EC2 proxy instances "
+                   "is an example of which type of control? A) Inherited B) Shared C) Customer-specific "
+                   "D) AWS-specific")
+    assert a.owner == "shared"
