@@ -11,13 +11,12 @@ from rapidfuzz import fuzz, process
 from bot.engine import answer as build
 from bot.engine.answer import OWNER_LABEL, Answer
 from bot.engine.context import Context
-from bot.engine.matcher import ACCEPT, Candidate, Match, Matcher
+from bot.engine.matcher import ACCEPT, AWS_NAMES, Candidate, Match, Matcher
 from bot.engine.text import stem, words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
 
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
 CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
-AWS_NAMES = frozenset({"aws", "amazon"})
 EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
 FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the words asked
 UNKNOWN_CONTROL_CONFIDENCE = 0.8  # a finding of a control we do not know, read from its pasted title
@@ -242,12 +241,6 @@ class Engine:
             m = replace(m, confidence=min(m.confidence, REQUEST_CONFIDENCE))
         elif ((m.howto or m.request) and not m.asks_owner) or (m.billing and not m.incident):
             return build.not_answered(shown, "howto", self.suggestions(m))  # "how do i encrypt … in the console"
-        if ("?" in m.text and not m.asks_owner and not m.services and m.category is None
-                and not AWS_NAMES.intersection(m.tokens) and best and best.coverage < 1.0):
-            # a question with nothing of AWS in it, no one asked about, and only part of a task or incident named
-            # ("kbpgp: this key imports though it's expired, is that expected?"): about someone else's software.
-            # A report without a question mark ("rdp port was open to the whole world") is still read.
-            return build.not_answered(shown, "unsure", self.suggestions(m))
         if not (m.asks_owner or m.anchored) and not (best and best.coverage == 1.0 and best.size >= 2):
             # No "who", no service, no incident: only a whole multi-word duty counts ("DATACENTER PHYSICAL
             # SECURITY"), never one word ("backup singer auditions", "patch notes for zelda").
@@ -263,9 +256,12 @@ class Engine:
         if best.coverage < 1.0 and len(best.stems) == 1 and not m.services:
             # one word of a phrase and nothing else ("who won the migration sprint pool?"): no task is named
             return build.not_answered(shown, "unsure", self.suggestions(m))
-        if "?" in m.text and not (m.asks_owner or m.incident) and best.coverage < 1.0:
-            # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only
-            # part of a duty or incident is named: a question of another kind
+        nothing_of_aws = not m.services and m.category is None and not AWS_NAMES.intersection(m.tokens)
+        if "?" in m.text and not m.asks_owner and best.coverage < 1.0 and (not m.incident or nothing_of_aws):
+            # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only part of
+            # a duty or incident is named: a question of another kind. With nothing of AWS in it, even one that
+            # reads like an incident ("kbpgp: this key imports though it's expired, is that expected?") is about
+            # someone else's software; a report without a question mark ("rdp port was open to the world") is read.
             return build.not_answered(shown, "unsure", self.suggestions(m))
         said = self._said(m)
         if best.kind == "scenario":

@@ -144,7 +144,8 @@ OWN_WORDS = 0.15  # score per (service-rare) word a service's own entry for the 
 OWNER_VOCABULARY = ("aws amazon customer customers shared inherited specific customer-specific us we our ours "
                     "them their both neither party entity control controls type category responsibility "
                     "responsible model which option options job task")
-AWS_WORDS = frozenset({"aws", "amazon", "cloud"})
+AWS_NAMES = frozenset({"aws", "amazon"})  # the words that name AWS itself
+AWS_WORDS = AWS_NAMES | {"cloud"}
 US = frozenset({"us", "we", "ours", "our"})
 PARTY_REACH = 2  # words between "or" and a party offered as the owner ("microsoft fixes or us")
 OWNED_REACH = 4  # … when it is named as an owner ("GitHub's responsibility to revoke or ours")
@@ -701,7 +702,7 @@ class Matcher:
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))
         if not named:  # none, or only a technology ("postgres", "kafka"): whose product is it?
-            base = replace(base, unknown_product=None if {"aws", "amazon"} & set(said) else self._unknown_product(read))
+            base = replace(base, unknown_product=None if AWS_NAMES & set(said) else self._unknown_product(read))
         confidence, why = self._confidence(candidates, bool(services), len(fixes))
         unexplained = self._unexplained(rest, candidates, layout)
         if unexplained and candidates:
@@ -782,7 +783,7 @@ class Matcher:
     def _unknown_service(self, said: list[str]) -> str | None:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
         for before, word in itertools.pairwise(said):
-            if before in {"aws", "amazon"} and word.isalpha() and word not in self.known and word not in NEGATORS \
+            if before in AWS_NAMES and word.isalpha() and word not in self.known and word not in NEGATORS \
                     and not word.endswith("ed") and word not in AUXILIARY_INGS:  # "AWS emailed …", "AWS going to …"
                 return f"{before} {word}"
         return None

@@ -194,7 +194,7 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     if lettered is None:
         return _spelled_options(text)
     stem_, options = lettered
-    if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE) or exam_stem(text) is not None:
+    if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE) or _classes(options) or _parties(options):
         return None, ()  # options that are parties ("A) The company B) AWS") are answers, not tasks
     wants = _wants(stem_)
     return wants, options if wants else ()
@@ -235,11 +235,20 @@ def exam_stem(text: str) -> str | None:
     if lettered is None:
         return None
     stem_, options = lettered
-    if sum(bool(_CONTROL_CLASS.search(o)) for o in options) >= 2:
-        # "X is best described as: A) inherited control B) shared control …": the model's class of X
+    if _classes(options):  # "X is best described as: A) inherited control B) shared control …": X's class
         return f"{stem_.strip().rstrip(':')} — which type of control?"
+    return stem_.strip() if _parties(options) else None
+
+
+def _classes(options: tuple[str, ...]) -> bool:
+    """Options that are the model's classes of control."""
+    return sum(bool(_CONTROL_CLASS.search(o)) for o in options) >= 2
+
+
+def _parties(options: tuple[str, ...]) -> bool:
+    """Options that are mostly parties (owners to choose from), not tasks."""
     parties = [o for o in options if (len(o.split()) <= 6 and _PARTY.search(o)) or _PARTY_LEAD.match(o)]
-    return stem_.strip() if len(parties) * 2 > len(options) else None
+    return len(parties) * 2 > len(options)
 
 
 _CONTROL_CLASS = re.compile(r"\b(inherited|shared|customer[- ]specific|hybrid)\b.*\bcontrols?\b|^not\s+a\s+control",

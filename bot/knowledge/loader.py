@@ -47,6 +47,8 @@ class _Loader(_Fast):
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
+
+
 _MODELS: dict[str, type[schema.Strict]] = {
     "categories": schema.CategoryDoc,
     "duties": schema.DutyDoc,
