@@ -88,17 +88,27 @@ RECOMMENDING = frozenset({"should", "must"})
 
 
 TRAFFIC = frozenset({"traffic", "addresses", "ips", "ranges", "requests", "bots", "crawlers", "scanners"})
+# "this is an IOM that CrowdStrike flags", "remote ISP Akamai", "flagged by Wiz": the vendor reports or carries
+# what happened to the AWS resource; it is not the subject
+REPORTS = frozenset({"flags", "flagged", "flag", "reports", "reported", "found", "finds", "detected", "detects",
+                     "alerts", "alerted", "raise", "raised", "raises"})
+REPORTED_BY = frozenset({"isp", "asn"})
 COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
 
 
 def _compared(said: list[str], phrase: str) -> bool:
     """The other cloud is named only to compare ("unlike GKE", "compared to Azure", "vs gcp"), as where a
-    move starts ("moving off Azure", "migrating from GCP", "moving the whole vSphere estate to EVS"), or as where
-    traffic comes from ("bot traffic from Google Cloud addresses")."""
+    move starts ("moving off Azure", "migrating from GCP", "moving the whole vSphere estate to EVS"), as where
+    traffic comes from ("bot traffic from Google Cloud addresses"), or as who reported it ("CrowdStrike flags")."""
     size = len(phrase.split())
     return any(" ".join(said[i:i + size]) == phrase and (COMPARING.intersection(said[max(0, i - 2):i])
                                                         or ORIGIN.intersection(said[max(0, i - MOVE_REACH + 1):i])
-                                                        or TRAFFIC.intersection(said[i + size:i + size + 2]))
+                                                        or TRAFFIC.intersection(said[i + size:i + size + 2])
+                                                        or REPORTS.intersection(said[i + size:i + size + 2])
+                                                        or REPORTED_BY.intersection(said[max(0, i - 2):i])
+                                                        or said[max(0, i - 2):i] in (["flagged", "by"],
+                                                                                     ["reported", "by"],
+                                                                                     ["detected", "by"]))
                for i in range(len(said)))
 
 

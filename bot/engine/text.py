@@ -158,6 +158,8 @@ _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsi
                              r"\b(?!aws'|amazon')[a-z]+'s\s+(job|responsib\w*|duty|task)|"
                              r"\b(remains?|stays?)\s+with\s+(the\s+)?(customer|company|team|us)\b|"
                              r"\bcustomer[- ]specific\b|"
+                             # "which is an example of security IN the cloud?": the customer's half of the model
+                             r"\bsecurity\s+in\s+the\s+(aws\s+)?cloud\b|"
                              # "the user is fully responsible for which action"
                              r"\b(user|customer|company|we)\s+(is|are)\s+(fully\s+|solely\s+|entirely\s+)?responsible\s+for\s+"
                              r"(which|what)\b|"
@@ -176,7 +178,8 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         # "which responsibility belongs to AWS", "which of these does AWS handle"
                         r"\b(belongs?|falls?|lies|rests?)\s+(to|on|with|under)\s+(aws|amazon)\b|"
                         r"\bwhich\b[^.?]*\b(does|do|will)\s+(aws|amazon)\s+(handle|do|manage|own|perform|take)|"
-                        r"\b(managed|handled|owned|performed)\s+(entirely\s+|solely\s+|fully\s+)?by\s+(aws|amazon)\b|"
+                        r"\b(managed|handled|owned|performed|provided)\s+(entirely\s+|solely\s+|fully\s+|automatically\s+)?"
+                        r"by\s+(aws|amazon)\b|\bsecurity\s+of\s+the\s+(aws\s+)?cloud\b|"
                         r"\b(is|are|remains?|stays?)\s+(still\s+)?(aws|amazon)'s?(?=\s*[?:,.])",
                         re.IGNORECASE)
 # "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why

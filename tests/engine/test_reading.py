@@ -529,3 +529,21 @@ def test_which_type_of_control_cuts_the_workload_before_its_commas(engine: Engin
                    "is an example of which type of control? A) Inherited B) Shared C) Customer-specific "
                    "D) AWS-specific")
     assert a.owner == "shared"
+
+
+def test_exam_stems_that_name_a_half_of_the_model_or_what_aws_provides_name_their_owner() -> None:
+    from bot.engine.text import exam_options
+
+    opts = " A. Managing edge locations B. Physical security C. Firewall configuration D. Global infrastructure"
+    assert exam_options("Which of the following is an example of security in the AWS Cloud?" + opts)[0] == "customer"
+    assert exam_options("Which of the following is an example of security of the cloud?" + opts)[0] == "aws"
+    assert exam_options("Which is provided automatically by AWS at no extra cost?" + opts)[0] == "aws"
+
+
+def test_a_vendor_that_reports_what_happened_to_an_aws_resource_is_not_its_subject(engine: Engine) -> None:
+    for question in ("CloudTrail log file validation is off on our trails, an IOM that CrowdStrike flags. is turning "
+                     "it on our job?",
+                     "GuardDuty finding PortProbeUnprotectedPort on our EC2 instance, remote ISP Akamai. who picks "
+                     "this up?"):
+        assert engine.ask(question).owner == "customer", question
+    assert not engine.ask("our CrowdStrike sensors stopped reporting, who fixes them, us or CrowdStrike?").answered
