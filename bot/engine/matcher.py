@@ -103,7 +103,8 @@ def _compared(said: list[str], phrase: str) -> bool:
     size = len(phrase.split())
     return any(" ".join(said[i:i + size]) == phrase and (COMPARING.intersection(said[max(0, i - 2):i])
                                                         or ORIGIN.intersection(said[max(0, i - MOVE_REACH + 1):i])
-                                                        or TRAFFIC.intersection(said[i + size:i + size + 2])
+                                                        or ("from" in said[max(0, i - 6):i]
+                                                            and TRAFFIC.intersection(said[i + size:i + size + 2]))
                                                         or REPORTS.intersection(said[i + size:i + size + 2])
                                                         or REPORTED_BY.intersection(said[max(0, i - 2):i])
                                                         or said[max(0, i - 2):i] in (["flagged", "by"],

@@ -547,3 +547,11 @@ def test_a_vendor_that_reports_what_happened_to_an_aws_resource_is_not_its_subje
                      "this up?"):
         assert engine.ask(question).owner == "customer", question
     assert not engine.ask("our CrowdStrike sensors stopped reporting, who fixes them, us or CrowdStrike?").answered
+
+
+def test_another_cloud_is_a_traffic_source_only_when_traffic_comes_from_it(engine: Engine) -> None:
+    waf = engine.ask("WAF web ACL: who blocks the bot traffic coming from 34.0.0.0/8 Google Cloud addresses, AWS or us?")
+    assert waf.owner == "customer"
+    twilio = engine.ask("we started failing to validate Twilio webhook requests after the auth token was rotated — "
+                        "twilio token rotation, is that in the AWS model?")
+    assert not twilio.answered  # Twilio's own requests and tokens: not a question about AWS
