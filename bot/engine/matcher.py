@@ -57,9 +57,10 @@ MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated
 ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
 QUESTION_WORDS = frozenset({"how", "much", "many", "long", "often", "what", "where", "when", "why", "which"})
 SERVICE_ASKED = frozenset({"does", "will", "did", "doesn", "won"})  # "does ACM …": is it the service's job
-AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
+AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
+DETERMINERS = BACK_REFERENCES | {"the", "a", "an", "its", "our", "their", "your", "to"}  # after a verb, not a name
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
 PARTIAL_SCENARIO = 1.0  # part of an incident's phrase, in a question that reports no incident
 SERVICE_FIT = 1.5  # a scenario about the service named in the question gains this much
@@ -93,6 +94,8 @@ TRAFFIC = frozenset({"traffic", "addresses", "ips", "ranges", "requests", "bots"
 REPORTS = frozenset({"flags", "flagged", "flag", "reports", "reported", "found", "finds", "detected", "detects",
                      "alerts", "alerted", "raise", "raised", "raises"})
 REPORTED_BY = frozenset({"isp", "asn"})
+# "our ALB behind Cloudflare", "bypassing Cloudflare WAF": the vendor is in front of the AWS resource asked about
+FRONTED = frozenset({"behind", "bypassing", "bypass", "bypasses", "bypassed"})
 COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
 
 
@@ -107,6 +110,7 @@ def _compared(said: list[str], phrase: str) -> bool:
                                                             and TRAFFIC.intersection(said[i + size:i + size + 2]))
                                                         or REPORTS.intersection(said[i + size:i + size + 2])
                                                         or REPORTED_BY.intersection(said[max(0, i - 2):i])
+                                                        or FRONTED.intersection(said[max(0, i - 2):i])
                                                         or said[max(0, i - 2):i] in (["flagged", "by"],
                                                                                      ["reported", "by"],
                                                                                      ["detected", "by"]))
@@ -793,10 +797,12 @@ class Matcher:
 
     def _unknown_service(self, said: list[str]) -> str | None:
         """'amazon kendra', 'aws foo': a name after AWS's own that no service of ours carries."""
-        for before, word in itertools.pairwise(said):
+        for i, (before, word) in enumerate(itertools.pairwise(said)):
+            after = said[i + 2] if i + 2 < len(said) else ""
             if before in AWS_NAMES and word.isalpha() and word not in self.known and word not in NEGATORS \
-                    and not word.endswith("ed") and word not in AUXILIARY_INGS:  # "AWS emailed …", "AWS going to …"
-                return f"{before} {word}"
+                    and not word.endswith("ed") and word not in AUXILIARY_INGS \
+                    and not (word.endswith("ing") and after in DETERMINERS):
+                return f"{before} {word}"  # not a verb: "AWS emailed …", "AWS maintaining the configuration"
         return None
 
     def _unknown_product(self, text: str) -> str | None:

@@ -550,8 +550,29 @@ def test_a_vendor_that_reports_what_happened_to_an_aws_resource_is_not_its_subje
 
 
 def test_another_cloud_is_a_traffic_source_only_when_traffic_comes_from_it(engine: Engine) -> None:
-    waf = engine.ask("WAF web ACL: who blocks the bot traffic coming from 34.0.0.0/8 Google Cloud addresses, AWS or us?")
+    waf = engine.ask("WAF web ACL: who blocks the bot traffic coming from 34.0.0.0/8 Google Cloud addresses, AWS or "
+                     "us?")
     assert waf.owner == "customer"
     twilio = engine.ask("we started failing to validate Twilio webhook requests after the auth token was rotated — "
                         "twilio token rotation, is that in the AWS model?")
     assert not twilio.answered  # Twilio's own requests and tokens: not a question about AWS
+
+
+def test_a_vendor_in_front_of_an_aws_origin_is_not_the_subject(engine: Engine) -> None:
+    a = engine.ask("our origin on EC2 is directly reachable, bypassing Cloudflare WAF. who locks the security group "
+                   "down, AWS or us?")
+    assert a.owner == "customer"
+
+
+def test_aws_doing_something_is_a_verb_not_an_unknown_service(engine: Engine) -> None:
+    m, _ = engine.explain("'Configuration management': AWS maintaining the configuration of its devices, the customer "
+                          "its own guest OS — which type of control is that?")
+    assert m.unknown_service is None
+    m, _ = engine.explain("who patches amazon zorbix?")
+    assert m.unknown_service == "amazon zorbix"
+
+
+def test_other_vendors_gear_in_our_own_racks_is_not_aws(engine: Engine) -> None:
+    for question in ("the PA-3220 pair needs PAN-OS 10.2.9-h1 for CVE-2024-3400 — is that on netops or the DC team?",
+                     "F5 BIG-IP in the colo cage — who renews the support contract this year?"):
+        assert not engine.ask(question).answered, question
