@@ -111,10 +111,16 @@ def _compared(said: list[str], phrase: str) -> bool:
                                                         or REPORTS.intersection(said[i + size:i + size + 2])
                                                         or REPORTED_BY.intersection(said[max(0, i - 2):i])
                                                         or FRONTED.intersection(said[max(0, i - 2):i])
+                                                        or _listed_with_aws(said[max(0, i - 3):i])
                                                         or said[max(0, i - 2):i] in (["flagged", "by"],
                                                                                      ["reported", "by"],
                                                                                      ["detected", "by"]))
                for i in range(len(said)))
+
+
+def _listed_with_aws(before: list[str]) -> bool:
+    """'AWS, GCP, and Azure each hold SOC 2 reports': another cloud listed beside AWS, not instead of it."""
+    return bool(AWS_NAMES.intersection(before)) and "or" not in before and "to" not in before
 
 
 def _uncompared(tokens: list[str]) -> list[str]:

@@ -576,3 +576,10 @@ def test_other_vendors_gear_in_our_own_racks_is_not_aws(engine: Engine) -> None:
     for question in ("the PA-3220 pair needs PAN-OS 10.2.9-h1 for CVE-2024-3400 — is that on netops or the DC team?",
                      "F5 BIG-IP in the colo cage — who renews the support contract this year?"):
         assert not engine.ask(question).answered, question
+
+
+def test_another_cloud_listed_beside_aws_is_not_instead_of_it(engine: Engine) -> None:
+    a = engine.ask("AWS, GCP, and Azure each hold their own SOC 2 reports. so badge access and CCTV at the AWS data "
+                   "center — is that AWS's control?")
+    assert a.owner == "aws"
+    assert not engine.ask("who patches our VMs on GCP or Azure?").answered
