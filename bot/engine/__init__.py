@@ -162,6 +162,8 @@ class Engine:
         """Each option asked as its own question (on the stem's service), and those whose owner is `wants`."""
         asked = [(o, f"who is responsible for {_lowered(o)}{self._on(o, where)}") for o in options]
         answers = [(o, self._answer(self.matcher.match(q))) for o, q in asked]
+        if wants and wants.startswith("not "):  # "which is NOT an inherited control?"
+            return asked, [(o, a) for o, a in answers if a.answered and a.owner != wants.removeprefix("not ")]
         return asked, [(o, a) for o, a in answers if a.answered and a.owner == wants]
 
     def _asked_beside_control(self, m: Match, control: Answer) -> Answer | None:

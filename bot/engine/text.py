@@ -158,6 +158,8 @@ _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsi
                              r"\b(?!aws'|amazon')[a-z]+'s\s+(job|responsib\w*|duty|task)|"
                              r"\b(remains?|stays?)\s+with\s+(the\s+)?(customer|company|team|us)\b|"
                              r"\bcustomer[- ]specific\b|"
+                             # "the customer manages which of the following?"
+                             r"\b(customers?|company|user|we)\s+(manages?|handles?|owns?|performs?)\s+which\b|"
                              # "which is an example of security IN the cloud?": the customer's half of the model
                              r"\bsecurity\s+in\s+the\s+(aws\s+)?cloud\b|"
                              # "the user is fully responsible for which action"
@@ -180,7 +182,8 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         r"\bwhich\b[^.?]*\b(does|do|will)\s+(aws|amazon)\s+(handle|do|manage|own|perform|take)|"
                         r"\b(managed|handled|owned|performed|provided)\s+(entirely\s+|solely\s+|fully\s+|automatically\s+)?"
                         r"by\s+(aws|amazon)\b|\bsecurity\s+of\s+the\s+(aws\s+)?cloud\b|"
-                        r"\b(is|are|remains?|stays?)\s+(still\s+)?(aws|amazon)'s?(?=\s*[?:,.])",
+                        r"\b(is|are|remains?|stays?)\s+(still\s+)?(aws|amazon)'s?(?=\s*[?:,.])|"
+                        r"\b(aws|amazon)\s+(manages?|handles?|owns?|performs?)\s+which\b",
                         re.IGNORECASE)
 # "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why
 _PARTY_LEAD = re.compile(r"(the\s+)?(aws|amazon|customer|both|neither)\b\s*[,:;(—-]", re.IGNORECASE)
@@ -200,7 +203,13 @@ def exam_options(text: str) -> tuple[str | None, tuple[str, ...]]:
     if not re.search(r"\b(which|what)\b", stem_, re.IGNORECASE) or _classes(options) or _parties(options):
         return None, ()  # options that are parties ("A) The company B) AWS") are answers, not tasks
     wants = _wants(stem_)
+    if wants and _EXCEPT.search(stem_):
+        wants = f"not {wants}"  # "which is NOT an inherited control?": the one option that is not AWS's
     return wants, options if wants else ()
+
+
+_EXCEPT = re.compile(r"\b(?-i:NOT|EXCEPT)\b|\bwhich\b[^?]*\b(is|are|does|do)\s+not\b|\bwhich\b[^?]*\bexcept\b",
+                     re.IGNORECASE)
 
 
 def _lettered(text: str) -> tuple[str, tuple[str, ...]] | None:

@@ -583,3 +583,15 @@ def test_another_cloud_listed_beside_aws_is_not_instead_of_it(engine: Engine) ->
                    "center — is that AWS's control?")
     assert a.owner == "aws"
     assert not engine.ask("who patches our VMs on GCP or Azure?").answered
+
+
+def test_exam_stems_that_ask_for_the_option_not_owned_or_say_the_customer_manages_which(engine: Engine) -> None:
+    from bot.engine.text import exam_options
+
+    opts = (" A. Physical and environmental controls B. Media sanitization of decommissioned disks C. Patch "
+            "management D. Data center access badging")
+    assert exam_options("Which of the following is NOT an inherited control under the model?" + opts)[0] == "not aws"
+    assert engine.ask("Which of the following is NOT an inherited control under the AWS shared responsibility "
+                      "model?" + opts).owner == "shared"
+    assert exam_options("Under the model, the customer manages which of the following?" + opts)[0] == "customer"
+    assert exam_options("AWS manages which of the following?" + opts)[0] == "aws"
