@@ -183,7 +183,9 @@ _WANTS_AWS = re.compile(r"\b(aws'?s?|amazon'?s?)\b[^.?]*\b(job|responsib\w*|duty
                         r"\b(managed|handled|owned|performed|provided)\s+(entirely\s+|solely\s+|fully\s+|automatically\s+)?"
                         r"by\s+(aws|amazon)\b|\bsecurity\s+of\s+the\s+(aws\s+)?cloud\b|"
                         r"\b(is|are|remains?|stays?)\s+(still\s+)?(aws|amazon)'s?(?=\s*[?:,.])|"
-                        r"\b(aws|amazon)\s+(manages?|handles?|owns?|performs?)\s+which\b",
+                        r"\b(aws|amazon)\s+(manages?|handles?|owns?|performs?)\s+which\b|"
+                        # "which common IT tasks can AWS cover to free up company IT resources?"
+                        r"\bcan\s+(aws|amazon)\s+(cover|handle|take\s+over|manage|perform|do)\b",
                         re.IGNORECASE)
 # "AWS, for all layers", "Both: AWS configures its devices and the customer …": a party, then why
 _PARTY_LEAD = re.compile(r"(the\s+)?(aws|amazon|customer|both|neither)\b\s*[,:;(—-]", re.IGNORECASE)

@@ -595,3 +595,4 @@ def test_exam_stems_that_ask_for_the_option_not_owned_or_say_the_customer_manage
                       "model?" + opts).owner == "shared"
     assert exam_options("Under the model, the customer manages which of the following?" + opts)[0] == "customer"
     assert exam_options("AWS manages which of the following?" + opts)[0] == "aws"
+    assert exam_options("Which common IT tasks can AWS cover to free up company IT resources?" + opts)[0] == "aws"
