@@ -21,6 +21,7 @@ EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a re
 FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the words asked
 UNKNOWN_CONTROL_CONFIDENCE = 0.8  # a finding of a control we do not know, read from its pasted title
 REQUEST_CONFIDENCE = 0.7  # a task asked for ("create a …"), its owner implied rather than asked about
+RESIDENCY = "data-residency"  # where data lives: a privacy-law question that is still about AWS
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
 EXAMPLES = (
@@ -259,6 +260,10 @@ class Engine:
             # one word of a phrase and nothing else ("who won the migration sprint pool?"): no task is named
             return build.not_answered(shown, "unsure", self.suggestions(m))
         nothing_of_aws = not m.services and m.category is None and not AWS_NAMES.intersection(m.tokens)
+        if m.privacy_law and nothing_of_aws and best.id != RESIDENCY:
+            # "who handles this GDPR Article 17 request?": the law, or the company's privacy process; where data
+            # lives ("an EU region for GDPR") is still AWS's model
+            return build.not_answered(shown, "unsure", self.suggestions(m))
         if "?" in m.text and not m.asks_owner and best.coverage < 1.0 and (not m.incident or nothing_of_aws):
             # "doesn't the cloudfront acm cert have to be in us-east-1?": no one is asked about, and only part of
             # a duty or incident is named: a question of another kind. With nothing of AWS in it, even one that

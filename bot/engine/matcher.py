@@ -256,6 +256,7 @@ class Match:
     howto: bool = False  # "how do i", "pricing"...
     request: bool = False  # "create a", "in terraform": a how-to unless a whole task is read on a named service
     billing: bool = False  # "savings plans", "free tier": a question about money even when it asks "us or AWS"
+    privacy_law: bool = False  # "article 17", "the data controller": a data-protection law's own terms
     about_service_only: bool = False  # "who secures EKS?" (or, with no service, a whole category)
     category: str | None = None  # "infrastructure services", when named
     unknown_service: str | None = None  # "amazon kendra" when no such service is known
@@ -303,6 +304,7 @@ class Matcher:
         self.howto = [tuple(words(c)) for c in lang.howto_phrases]
         self.requests = [tuple(words(c)) for c in lang.request_phrases]
         self.billing = [tuple(words(c)) for c in lang.billing_phrases]
+        self.privacy_law = [tuple(words(c)) for c in lang.privacy_law_phrases]
         self.ownership = [tuple(words(c)) for c in lang.ownership_phrases]
         self.aliases = self._alias_table()
         self.frames = frozenset(f"duty:{d.id}" for d in kb.duties.values() if d.frame)  # "for their SOC report"
@@ -718,7 +720,8 @@ class Matcher:
                      anchored=named or category is not None or incident, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to,
                      request=bool(self._find_phrase(said, self.requests)),
-                     billing=bool(self._find_phrase(said, self.billing)))
+                     billing=bool(self._find_phrase(said, self.billing)),
+                     privacy_law=bool(self._find_phrase(said, self.privacy_law)))
         base = replace(self._named_controls(base), exam=exam_options(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))

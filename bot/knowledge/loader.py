@@ -315,6 +315,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
             outside_aws=tuple(lang.outside_aws),
             other_parties=tuple(lang.other_parties),
             billing_phrases=tuple(lang.billing_phrases),
+            privacy_law_phrases=tuple(lang.privacy_law_phrases),
             howto_phrases=tuple(lang.howto_phrases),
             request_phrases=tuple(lang.request_phrases),
             ownership_phrases=tuple(lang.ownership_phrases),

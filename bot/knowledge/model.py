@@ -148,6 +148,7 @@ class Language:
     outside_aws: tuple[str, ...] = ()
     other_parties: tuple[str, ...] = ()
     billing_phrases: tuple[str, ...] = ()
+    privacy_law_phrases: tuple[str, ...] = ()
     howto_phrases: tuple[str, ...] = ()
     request_phrases: tuple[str, ...] = ()
     ownership_phrases: tuple[str, ...] = ()

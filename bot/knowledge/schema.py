@@ -180,6 +180,9 @@ class LanguageDoc(Strict):
     other_parties: list[Text] = Field(default_factory=list)  # vendors offered as the owner: "microsoft or us?"
     # money, whoever is asked about: "do Savings Plans apply automatically or do we pick them?"
     billing_phrases: list[Text] = Field(default_factory=list)
+    # a data-protection law's own terms ("article 17", "the data controller"): with nothing of AWS named, a
+    # question about the law or the company's privacy duties, not about the shared responsibility model
+    privacy_law_phrases: list[Text] = Field(default_factory=list)
     howto_phrases: list[Text] = Field(default_factory=list)
     # a request or tooling words ("create a", "in terraform"): a how-to unless a whole task is read on a named
     # service ("create a lifecycle policy for VPC flow logs" asks for a task whose owner it implies)

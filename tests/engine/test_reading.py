@@ -596,3 +596,13 @@ def test_exam_stems_that_ask_for_the_option_not_owned_or_say_the_customer_manage
     assert exam_options("Under the model, the customer manages which of the following?" + opts)[0] == "customer"
     assert exam_options("AWS manages which of the following?" + opts)[0] == "aws"
     assert exam_options("Which common IT tasks can AWS cover to free up company IT resources?" + opts)[0] == "aws"
+
+
+def test_a_privacy_law_question_with_nothing_of_aws_in_it_is_not_answered(engine: Engine) -> None:
+    assert not engine.ask("got an Article 17 GDPR erasure request in the support inbox: 'please delete all my "
+                          "data' — who handles these?").answered
+    assert not engine.ask("the processor should be able to delete a subject's data without the request?").answered
+    # still the model's: where the data lives, and any question that names AWS
+    assert engine.ask("choosing a region for gdpr data sovereignty, who").owner == "customer"
+    assert engine.ask("GDPR erasure request for a face we indexed in a Rekognition collection — does AWS purge it "
+                      "or do we call DeleteFaces?").owner == "customer"
