@@ -260,7 +260,8 @@ class Engine:
             # one word of a phrase and nothing else ("who won the migration sprint pool?"): no task is named
             return build.not_answered(shown, "unsure", self.suggestions(m))
         nothing_of_aws = not m.services and m.category is None and not AWS_NAMES.intersection(m.tokens)
-        if m.privacy_law and nothing_of_aws and best.id != RESIDENCY:
+        if m.privacy_law and not m.named and m.category is None and not AWS_NAMES.intersection(m.tokens) \
+                and best.id != RESIDENCY:
             # "who handles this GDPR Article 17 request?": the law, or the company's privacy process; where data
             # lives ("an EU region for GDPR") is still AWS's model
             return build.not_answered(shown, "unsure", self.suggestions(m))

@@ -252,6 +252,7 @@ class Match:
     tokens: tuple[str, ...] = ()  # the question's words after typo fixes and synonym folding
     asks_owner: bool = False  # "who", "whose job", "aws or us", "responsible"...
     anchored: bool = False  # names an AWS service or category, or reads like an incident report
+    named: bool = False  # names an AWS service by one of its own names (not only a technology: "kubernetes")
     incident: bool = False  # reads like an incident report ("was public", "got hacked")
     howto: bool = False  # "how do i", "pricing"...
     request: bool = False  # "create a", "in terraform": a how-to unless a whole task is read on a named service
@@ -717,7 +718,7 @@ class Matcher:
                      rest=rest, corrections=tuple(fixes), category=category,
                      other_cloud=self._other_cloud(said, services, named, read),
                      tokens=tuple(tokens), asks_owner=self._asks_owner(said),
-                     anchored=named or category is not None or incident, incident=incident,
+                     anchored=named or category is not None or incident, named=named, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to,
                      request=bool(self._find_phrase(said, self.requests)),
                      billing=bool(self._find_phrase(said, self.billing)),
