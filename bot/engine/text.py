@@ -219,11 +219,22 @@ def _lettered(text: str) -> tuple[str, tuple[str, ...]] | None:
     marks = list(_OPTION.finditer(text))
     letters = [m.group(1).upper() for m in marks]
     if len(marks) < 2 or letters != [chr(ord(letters[0]) + i) for i in range(len(letters))]:
-        return None
+        return _dashed(text)
     ends = [m.start() for m in marks[1:]] + [len(text)]
     return text[:marks[0].start()], tuple(text[m.end():end].strip(" ,;.?") for m, end in zip(marks, ends, strict=True))
 
 
+def _dashed(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """Options as a dashed list after the question ("What is the customer responsible for? - Physical access
+    controls. - Data encryption. - …"), as practice-exam banks print them."""
+    stem_, mark, rest = text.partition("?")
+    if not mark or not rest.lstrip().startswith("- "):
+        return None
+    options = tuple(o.strip(" ,;.?") for o in _DASH.split(" " + rest.strip()) if o.strip(" ,;.?"))
+    return (stem_ + mark, options) if 2 <= len(options) <= 6 else None
+
+
+_DASH = re.compile(r"\s+-\s+")
 _OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
 
 

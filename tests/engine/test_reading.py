@@ -606,3 +606,14 @@ def test_a_privacy_law_question_with_nothing_of_aws_in_it_is_not_answered(engine
     assert engine.ask("choosing a region for gdpr data sovereignty, who").owner == "customer"
     assert engine.ask("GDPR erasure request for a face we indexed in a Rekognition collection — does AWS purge it "
                       "or do we call DeleteFaces?").owner == "customer"
+
+
+def test_exam_options_printed_as_a_dashed_list_are_options(engine: Engine) -> None:
+    from bot.engine.text import exam_options
+
+    q = ("What is the AWS customer responsible for according to the AWS shared responsibility model? - Physical "
+         "access controls. - Data encryption. - Secure disposal of storage devices. - Environmental risk management.")
+    assert exam_options(q) == ("customer", ("Physical access controls", "Data encryption",
+                                            "Secure disposal of storage devices", "Environmental risk management"))
+    assert engine.ask(q).owner == "customer"
+    assert exam_options("who patches RDS? - asking for the audit") == (None, ())  # one dash is an aside
