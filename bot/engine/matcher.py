@@ -59,6 +59,7 @@ QUESTION_WORDS = frozenset({"how", "much", "many", "long", "often", "what", "whe
 SERVICE_ASKED = frozenset({"does", "will", "did", "doesn", "won"})  # "does ACM …": is it the service's job
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
+PART_WORDS = frozenset({"agent"})  # software of a service's that runs on our own machines
 AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
 DETERMINERS = BACK_REFERENCES | {"the", "a", "an", "its", "our", "their", "your", "to"}  # after a verb, not a name
 DISTINCTIVE = 5.0  # word weight of a word found in the phrases of at most two duties or scenarios
@@ -859,6 +860,17 @@ class Matcher:
         duties = [c for c in (self.score(rest, weak, loose, layout) if rest != content else whole)
                   if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
+        named_words = content - rest
+        # an agent named by its service's name ("cloudwatch agent", "ssm agent") is read whole: the agent on our
+        # servers is not CloudWatch's own upgrade
+        parts = {c.target: c for c in whole if c.kind == "duty" and c.coverage == 1.0
+                 and c.stems & named_words and c.stems - named_words - {NEG} and PART_WORDS & c.stems}
+        if parts:
+            kept = {c.target: c for c in duties}
+            for target, c in parts.items():
+                if target not in kept or kept[target].score < c.score:
+                    kept[target] = c
+            duties = sorted(kept.values(), key=lambda c: (-c.score, -c.coverage, c.target))
         scenarios = [c for c in whole if c.kind == "scenario"]
         if services:
             duties = self._own_reading(duties, services[0], rest)

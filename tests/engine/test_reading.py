@@ -617,3 +617,10 @@ def test_exam_options_printed_as_a_dashed_list_are_options(engine: Engine) -> No
                                             "Secure disposal of storage devices", "Environmental risk management"))
     assert engine.ask(q).owner == "customer"
     assert exam_options("who patches RDS? - asking for the audit") == (None, ())  # one dash is an aside
+
+
+def test_an_agent_named_by_its_service_is_the_agent_on_our_machines(engine: Engine) -> None:
+    _, a = engine.explain("we run the CloudWatch agent on our on-prem Windows servers for hybrid monitoring. who "
+                          "upgrades it?")
+    assert (a.owner, a.duty.id if a.duty else None) == ("customer", "agent-software")
+    assert engine.ask("who runs the cloudwatch service itself?").owner == "aws"
