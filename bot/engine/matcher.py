@@ -33,6 +33,7 @@ from bot.engine.text import (
     is_english,
     statement_stem,
     stem,
+    unread_share,
     words,
 )
 from bot.knowledge.model import KnowledgeBase
@@ -174,6 +175,8 @@ OWNED_REACH = 4  # … when it is named as an owner ("GitHub's responsibility to
 NEAR_TWIN = 90  # a real English word this close to one of ours is still a typo of it ("polices" → "policies")
 LONG_MESSAGE = 8  # task words beyond which a message is "long"
 LONG_CAP = 0.85
+UNREAD_SHARE = 0.3  # a message with more than this share of its letters in scripts srm cannot read …
+UNREAD_CAP = 0.75  # … is answered at most this sure
 STATEMENT_CAP = 0.85  # "which statement is true about X? A) …": X's answer, not a check of each option
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
@@ -735,6 +738,10 @@ class Matcher:
             left = sum(self.weight[t] for t in unexplained)
             factor = max(0.5, 1 - 0.5 * left / (left + candidates[0].matched))
             confidence, why = round(confidence * factor, 3), f"{why}; ×{factor:.2f} for words left unexplained"
+        if unread_share(text) > UNREAD_SHARE and confidence > UNREAD_CAP:
+            # much of the message is in a script srm cannot read (Korean, Chinese, Japanese…): the words that
+            # decide it may be among them ("… 업데이트는 누가 해요?" asks who updates the rules)
+            confidence, why = UNREAD_CAP, f"{why}; at most {UNREAD_CAP}: much of it is in a script srm cannot read"
         if len(rest - {NEG}) > LONG_MESSAGE and confidence > LONG_CAP:
             # a long message read through a few of its words: likely right, never certain (measured: 93% right
             # at ≥ 0.9 on long real questions against 99.4% on short ones)

@@ -53,6 +53,20 @@ def clean_slack(text: str) -> str:
     return " ".join(text.split())
 
 
+def unread_share(text: str) -> float:
+    """The share of a message, by weight of letters, that is not in Latin letters (Hangul, CJK, Devanagari,
+    Cyrillic…): words srm cannot read, since it reads only the Latin words. One such letter carries about as
+    much as a short Latin word's worth of letters, so it weighs three."""
+    latin = other = 0
+    for ch in text:
+        if ch.isalpha():
+            if "LATIN" in unicodedata.name(ch, ""):
+                latin += 1
+            else:
+                other += 3
+    return other / (latin + other) if latin + other else 0.0
+
+
 def words(text: str) -> list[str]:
     """Lowercase alphanumeric words; '0.0.0.0/0' becomes 'anywhere'."""
     text = _ANYWHERE.sub(" anywhere ", text[:MAX_QUESTION_CHARS].lower())

@@ -624,3 +624,13 @@ def test_an_agent_named_by_its_service_is_the_agent_on_our_machines(engine: Engi
                           "upgrades it?")
     assert (a.owner, a.duty.id if a.duty else None) == ("customer", "agent-software")
     assert engine.ask("who runs the cloudwatch service itself?").owner == "aws"
+
+
+def test_a_message_mostly_in_a_script_srm_cannot_read_is_never_answered_as_sure(engine: Engine) -> None:
+    from bot.engine.text import unread_share
+
+    korean = "우리 팀 질문: AWS WAF managed rule group (AWSManagedRulesCommonRuleSet) 안의 룰 업데이트는 누가 해요?"
+    assert unread_share(korean) > 0.3 > unread_share("who updates the WAF managed rule groups? (naïve café)")
+    a = engine.ask(korean)
+    assert a.answered and a.confidence <= 0.75  # "… who does the update?" is in the Korean words
+    assert engine.ask("AWS WAF managed rule groups: who updates the rules inside them?").confidence > 0.75
