@@ -830,6 +830,8 @@ class Matcher:
             name = m.group(0)
             starts = m.start() == 0 or text[:m.start()].rstrip().endswith((".", "?", "!", ":", "—"))
             label = text[m.end():m.end() + 1] == ":"  # "Zorbdb: are patches applied…" names its subject
+            if text[m.end():m.end() + 1] == "=":
+                continue  # "HttpTokens=optional": a parameter set to a value, not a product
             if starts and name[1:].islower() and not label:
                 continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
             if len(_HUMP.findall(name)) >= 2:

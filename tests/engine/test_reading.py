@@ -634,3 +634,10 @@ def test_a_message_mostly_in_a_script_srm_cannot_read_is_never_answered_as_sure(
     a = engine.ask(korean)
     assert a.answered and a.confidence <= 0.75  # "… who does the update?" is in the Korean words
     assert engine.ask("AWS WAF managed rule groups: who updates the rules inside them?").confidence > 0.75
+
+
+def test_a_parameter_set_to_a_value_is_not_an_unknown_product(engine: Engine) -> None:
+    a = engine.ask("instances still allow IMDSv1 (HttpTokens=optional). pentest showed SSRF -> role creds. who "
+                   "should have required IMDSv2?")
+    assert a.owner == "customer"
+    assert not engine.ask("who patches the Zorbix cluster we run?").answered
