@@ -60,6 +60,7 @@ QUESTION_WORDS = frozenset({"how", "much", "many", "long", "often", "what", "whe
 SERVICE_ASKED = frozenset({"does", "will", "did", "doesn", "won"})  # "does ACM …": is it the service's job
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
 BACK_REFERENCES = frozenset({"it", "that", "this", "them", "those"})
+MODAL = frozenset({"would", "could", "will", "does", "did", "can", "do", "should"})
 PART_WORDS = frozenset({"agent"})  # software of a service's that runs on our own machines
 AUXILIARY_INGS = frozenset({"going", "doing", "being", "getting", "having", "trying", "saying"})  # never a name
 DETERMINERS = BACK_REFERENCES | {"the", "a", "an", "its", "our", "their", "your", "to"}  # after a verb, not a name
@@ -123,6 +124,15 @@ def _compared(said: list[str], phrase: str) -> bool:
 def _listed_with_aws(before: list[str]) -> bool:
     """'AWS, GCP, and Azure each hold SOC 2 reports': another cloud listed beside AWS, not instead of it."""
     return bool(AWS_NAMES.intersection(before)) and "or" not in before and "to" not in before
+
+
+def _not_in_use(tokens: list[str], i: int) -> bool:
+    """The service named at i is said not to be in use: "(SSM access NOT enabled on the variant)". Not "no WAF
+    logs" or "CloudTrail disabled": what is missing or switched off is often the very subject."""
+    after = tokens[i + 1:i + 5]
+    # "would not activate" is a failure, not a setting
+    return any(w == "not" and after[k + 1] in {"enabled", "enable"} and after[k - 1] not in MODAL
+               for k, w in enumerate(after[:-1]) if k)
 
 
 def _uncompared(tokens: list[str]) -> list[str]:
@@ -490,6 +500,11 @@ class Matcher:
             else:
                 i += 1
         chosen = strong or weak  # weak only: a technology ("kubernetes"), not an AWS service by name
+        # "(SSM access NOT enabled)": a service named only to say it is not in use is not the subject, as long as
+        # another one is named
+        unused = {sid for i, sid in chosen if _not_in_use(tokens, i)}
+        if unused and any(sid not in unused for _, sid in chosen):
+            chosen = [(i, sid) for i, sid in chosen if sid not in unused]
         ordered: list[str] = []
         # "from ec2 to lambda" is a move; "data from the appliance to S3" is a flow, not a move: "from" counts only
         # before a service's name

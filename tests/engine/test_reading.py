@@ -641,3 +641,11 @@ def test_a_parameter_set_to_a_value_is_not_an_unknown_product(engine: Engine) ->
                    "should have required IMDSv2?")
     assert a.owner == "customer"
     assert not engine.ask("who patches the Zorbix cluster we run?").answered
+
+
+def test_a_service_named_only_as_not_enabled_is_not_the_subject(engine: Engine) -> None:
+    m, a = engine.explain("SageMaker real-time inference endpoint (SSM access NOT enabled on the variant). who applies "
+                          "security patches to the endpoint instances?")
+    assert "systems-manager" not in m.services and a.owner == "aws"
+    m, _ = engine.explain("my storage gateway would not activate inside our VPC, who owns the activation path?")
+    assert m.services[0] == "storage-gateway"  # a failure, not a setting
