@@ -637,10 +637,10 @@ def test_a_message_mostly_in_a_script_srm_cannot_read_is_never_answered_as_sure(
 
 
 def test_a_parameter_set_to_a_value_is_not_an_unknown_product(engine: Engine) -> None:
-    a = engine.ask("instances still allow IMDSv1 (HttpTokens=optional). pentest showed SSRF -> role creds. who "
-                   "should have required IMDSv2?")
-    assert a.owner == "customer"
-    assert not engine.ask("who patches the Zorbix cluster we run?").answered
+    m, a = engine.explain("instances still allow IMDSv1 (HttpTokens=optional). pentest showed SSRF -> role creds. "
+                          "who should have required IMDSv2?")
+    assert (m.unknown_product, a.owner) == (None, "customer")
+    assert engine.explain("who patches the Zorbix cluster we run?")[0].unknown_product == "Zorbix"
 
 
 def test_a_service_named_only_as_not_enabled_is_not_the_subject(engine: Engine) -> None:
