@@ -107,18 +107,20 @@ def _compared(said: list[str], phrase: str) -> bool:
     move starts ("moving off Azure", "migrating from GCP", "moving the whole vSphere estate to EVS"), as where
     traffic comes from ("bot traffic from Google Cloud addresses"), or as who reported it ("CrowdStrike flags")."""
     size = len(phrase.split())
-    return any(" ".join(said[i:i + size]) == phrase and (COMPARING.intersection(said[max(0, i - 2):i])
-                                                        or ORIGIN.intersection(said[max(0, i - MOVE_REACH + 1):i])
-                                                        or ("from" in said[max(0, i - 6):i]
-                                                            and TRAFFIC.intersection(said[i + size:i + size + 2]))
-                                                        or REPORTS.intersection(said[i + size:i + size + 2])
-                                                        or REPORTED_BY.intersection(said[max(0, i - 2):i])
-                                                        or FRONTED.intersection(said[max(0, i - 2):i])
-                                                        or _listed_with_aws(said[max(0, i - 3):i])
-                                                        or said[max(0, i - 2):i] in (["flagged", "by"],
-                                                                                     ["reported", "by"],
-                                                                                     ["detected", "by"]))
+    return any(" ".join(said[i:i + size]) == phrase and _aside(said[:i], said[i + size:])
                for i in range(len(said)))
+
+
+def _aside(before: list[str], after: list[str]) -> bool:
+    """What stands around a vendor's name makes it an aside to a question about AWS."""
+    near, next_two = before[-2:], after[:2]
+    return bool(COMPARING.intersection(near)  # "unlike GKE"
+                or ORIGIN.intersection(before[-(MOVE_REACH - 1):])  # "migrating from GCP"
+                or ("from" in before[-6:] and TRAFFIC.intersection(next_two))  # "traffic from … Google Cloud addresses"
+                or REPORTS.intersection(next_two) or REPORTED_BY.intersection(near)  # "CrowdStrike flags", "ISP Akamai"
+                or near in (["flagged", "by"], ["reported", "by"], ["detected", "by"])
+                or FRONTED.intersection(near)  # "behind Cloudflare"
+                or _listed_with_aws(before[-3:]))  # "AWS, GCP and Azure each…"
 
 
 def _listed_with_aws(before: list[str]) -> bool:
