@@ -259,9 +259,9 @@ class Engine:
         if best.coverage < 1.0 and len(best.stems) == 1 and not m.services:
             # one word of a phrase and nothing else ("who won the migration sprint pool?"): no task is named
             return build.not_answered(shown, "unsure", self.suggestions(m))
-        nothing_of_aws = not m.services and m.category is None and not AWS_NAMES.intersection(m.tokens)
-        if m.privacy_law and not m.named and m.category is None and not AWS_NAMES.intersection(m.tokens) \
-                and best.id != RESIDENCY:
+        no_aws_word = m.category is None and not AWS_NAMES.intersection(m.tokens)  # no category, no "AWS"
+        nothing_of_aws = no_aws_word and not m.services
+        if m.privacy_law and no_aws_word and not m.named and best.id != RESIDENCY:
             # "who handles this GDPR Article 17 request?": the law, or the company's privacy process; where data
             # lives ("an EU region for GDPR") is still AWS's model
             return build.not_answered(shown, "unsure", self.suggestions(m))

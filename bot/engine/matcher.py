@@ -123,6 +123,11 @@ def _aside(before: list[str], after: list[str]) -> bool:
                 or _listed_with_aws(before[-3:]))  # "AWS, GCP and Azure each…"
 
 
+def _ranked(c: Candidate) -> tuple[float, float, str]:
+    """Best first: score, then how much of the phrase was found, then a stable tie-break."""
+    return -c.score, -c.coverage, c.target
+
+
 def _listed_with_aws(before: list[str]) -> bool:
     """'AWS, GCP, and Azure each hold SOC 2 reports': another cloud listed beside AWS, not instead of it."""
     return bool(AWS_NAMES.intersection(before)) and "or" not in before and "to" not in before
@@ -131,9 +136,9 @@ def _listed_with_aws(before: list[str]) -> bool:
 def _not_in_use(tokens: list[str], i: int) -> bool:
     """The service named at i is said not to be in use: "(SSM access NOT enabled on the variant)". Not "no WAF
     logs" or "CloudTrail disabled": what is missing or switched off is often the very subject."""
-    after = tokens[i + 1:i + 5]
+    after = tokens[i + 1:i + 5]  # folded: "enabled", "activated" read "enable"
     # "would not activate" is a failure, not a setting
-    return any(w == "not" and after[k + 1] in {"enabled", "enable"} and after[k - 1] not in MODAL
+    return any(w == "not" and after[k + 1] == "enable" and after[k - 1] not in MODAL
                for k, w in enumerate(after[:-1]) if k)
 
 
@@ -629,7 +634,7 @@ class Matcher:
             if cur is None or score > cur.score:
                 best[p.target] = Candidate(p.target, p.text, round(score, 4), round(coverage, 4), round(got, 4),
                                            len(p.stems), matched)
-        return sorted(best.values(), key=lambda c: (-c.score, -c.coverage, c.target))
+        return sorted(best.values(), key=_ranked)
 
     def _placement(self, matched: frozenset[str], layout: Layout | None) -> float:
         """A phrase whose words stand together, in the clause that asks, counts fully; words scattered over
@@ -669,7 +674,7 @@ class Matcher:
             elif services and about and incident:
                 factor *= SERVICE_FIT
             ranked.append(replace(c, score=round(c.score * factor, 4)))
-        return sorted(ranked, key=lambda c: (-c.score, -c.coverage, c.target))
+        return sorted(ranked, key=_ranked)
 
     def near_misses(self, content: frozenset[str], limit: int = 3) -> list[str]:
         """Targets sharing any word with the question, best first (for "did you mean")."""
@@ -846,9 +851,10 @@ class Matcher:
         for m in _NAME.finditer(text):
             name = m.group(0)
             starts = m.start() == 0 or text[:m.start()].rstrip().endswith((".", "?", "!", ":", "—"))
-            label = text[m.end():m.end() + 1] == ":"  # "Zorbdb: are patches applied…" names its subject
-            if text[m.end():m.end() + 1] == "=":
+            follows = text[m.end():m.end() + 1]
+            if follows == "=":
                 continue  # "HttpTokens=optional": a parameter set to a value, not a product
+            label = follows == ":"  # "Zorbdb: are patches applied…" names its subject
             if starts and name[1:].islower() and not label:
                 continue  # a sentence's first word is capitalised anyway; "CockroachDB" is a name anywhere
             if len(_HUMP.findall(name)) >= 2:
@@ -879,14 +885,13 @@ class Matcher:
         # Half a phrase is enough only in a question clearly about AWS security (a service or a
         # security word), and never on the strength of a typo fix alone ("lunch" → "launch").
         # Words that only name a service ("s3 bucket") never make half a phrase on their own either.
-        weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes))
-        weak |= content - rest
+        named_words = content - rest  # the words that name a service
+        weak = frozenset().union(*(self._content(self.folder.fold([fixed])) for _, fixed in fixes)) | named_words
         loose = named or incident or bool(content & self.security)
         whole = self.score(content, weak, loose, layout)
         duties = [c for c in (self.score(rest, weak, loose, layout) if rest != content else whole)
                   if c.kind == "duty"]
         duties = duties or [c for c in whole if c.kind == "duty"]
-        named_words = content - rest
         # an agent named by its service's name ("cloudwatch agent", "ssm agent") is read whole: the agent on our
         # servers is not CloudWatch's own upgrade
         parts = {c.target: c for c in whole if c.kind == "duty" and c.coverage == 1.0
@@ -896,7 +901,7 @@ class Matcher:
             for target, c in parts.items():
                 if target not in kept or kept[target].score < c.score:
                     kept[target] = c
-            duties = sorted(kept.values(), key=lambda c: (-c.score, -c.coverage, c.target))
+            duties = sorted(kept.values(), key=_ranked)
         scenarios = [c for c in whole if c.kind == "scenario"]
         if services:
             duties = self._own_reading(duties, services[0], rest)
@@ -931,7 +936,7 @@ class Matcher:
             bag = own.get(c.id) if c.coverage == 1.0 else None  # re-ranks whole readings, makes no new ones
             bonus = sum(bag.get(t, 0.0) for t in rest) if bag else 0.0
             out.append(replace(c, score=round(c.score + OWN_WORDS * bonus, 4)) if bonus else c)
-        return sorted(out, key=lambda c: (-c.score, -c.coverage, c.target))
+        return sorted(out, key=_ranked)
 
     def _decide(self, m: Match, confidence: float) -> Match:
         """Questions that name no duty: "security?" alone, "who secures EKS?", "enable guardduty"."""

@@ -57,6 +57,8 @@ def unread_share(text: str) -> float:
     """The share of a message, by weight of letters, that is not in Latin letters (Hangul, CJK, Devanagari,
     Cyrillic…): words srm cannot read, since it reads only the Latin words. One such letter carries about as
     much as a short Latin word's worth of letters, so it weighs three."""
+    if text.isascii():  # most questions: nothing to look up
+        return 0.0
     latin = other = 0
     for ch in text:
         if ch.isalpha():
@@ -244,7 +246,7 @@ def _dashed(text: str) -> tuple[str, tuple[str, ...]] | None:
     stem_, mark, rest = text.partition("?")
     if not mark or not rest.lstrip().startswith("- "):
         return None
-    options = tuple(o.strip(" ,;.?") for o in _DASH.split(" " + rest.strip()) if o.strip(" ,;.?"))
+    options = tuple(o for o in (part.strip(" ,;.?") for part in _DASH.split(" " + rest.strip())) if o)
     return (stem_ + mark, options) if 2 <= len(options) <= 6 else None
 
 
