@@ -87,6 +87,11 @@ REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to"),
                       # "switched from on-demand to provisioned": the setting left behind
                       ("switched", "from"), ("changed", "from"), ("moved", "from"), ("migrated", "from"),
                       ("converted", "from")})
+# "moving SQS queues from SSE-SQS to SSE-KMS": a setting right after "from", a few words after one of these, is
+# the one left behind too
+MOVING = frozenset({"move", "moving", "moved", "migrate", "migrating", "migrated", "switch", "switching", "switched",
+                    "change", "changing", "changed", "convert", "converting", "converted", "going", "went"})
+MOVING_REACH = 4
 # "managed platform updates should be enabled" (a finding's title): a recommendation, so not the setting in use
 RECOMMENDING = frozenset({"should", "must"})
 
@@ -166,6 +171,12 @@ def _in_order(stems: list[str], seq: tuple[str, ...], reach: int) -> bool:
         if pos is not None:
             return True
     return False
+
+
+def _moved_from(tokens: tuple[str, ...], start: int) -> bool:
+    """'moving SQS queues from SSE-SQS to SSE-KMS': the setting just after 'from' is the one being left."""
+    return start > 0 and tokens[start - 1] == "from" and bool(
+        MOVING.intersection(tokens[max(0, start - 1 - MOVING_REACH):start - 1]))
 
 
 def _negated_before(tokens: tuple[str, ...] | list[str], start: int) -> bool:
@@ -588,6 +599,7 @@ class Matcher:
         negated = not NEGATORS.intersection(words(phrase)) and (
             NEGATORS.intersection(tokens[max(0, start - 2):start + span]) or _negated_before(tokens, start)
             or any(tuple(tokens[i:i + 2]) in REPLACED for i in range(max(0, start - 3), start - 1))
+            or _moved_from(tokens, start)
             or RECOMMENDING.intersection(tokens[max(0, start - 2):start + span]))
         if span > len(want) + NEAR_SLACK or negated:
             return 0.0  # scattered, or negated: "*no* runtime-version pinned"

@@ -508,6 +508,13 @@ def test_a_setting_switched_from_is_the_one_left_behind(engine: Engine) -> None:
     assert a.owner == "customer"
 
 
+def test_a_setting_after_moving_something_from_is_the_one_left_behind(engine: Engine) -> None:
+    moving = engine.ask("we're moving our SQS queues from SSE-SQS to a customer managed KMS key. who maintains "
+                        "the key policy?")
+    staying = engine.ask("our SQS queues use SSE-SQS. who maintains the key policy?")
+    assert (moving.owner, staying.owner) == ("customer", "aws")
+
+
 def test_which_type_of_control_ignores_the_model_named_as_an_aside(engine: Engine) -> None:
     a = engine.ask("Patch management, per the AWS Shared Responsibility Model, is an example of which type of "
                    "control? (AWS patches infrastructure; the customer patches guest OS and applications.)")
