@@ -297,7 +297,12 @@ class Engine:
             return replace(general, service=build.service_ref(named[0]),
                            summary=f"{general.summary} (as {named[0].name} reports it)")
         moved = self.kb.services[m.moved_to[0]] if m.moved_to else None
-        subject = moved or min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said))
+        # the first service named, named again in the clause that asks ("our DAX cluster … who patches the DAX
+        # nodes — do we need SSM on them?"), is the subject before one named only in passing
+        asked = set(self.matcher.services_in(m.asking)) if m.asking else set()
+        first_asked = m.services[0] in asked
+        subject = moved or min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said,
+                                                                        s.id in asked or not first_asked))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
         others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)
@@ -305,14 +310,14 @@ class Engine:
         return replace(result, related=others)
 
     @staticmethod
-    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], float]) -> tuple[bool, ...]:
+    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], float], asked: bool) -> tuple[bool, ...]:
         """The subject is the service whose own docs speak to the setting the question states ("an
         ACM-issued certificate on CloudFront", "AWS managed keys for S3"); else a workload rather than an
         account-wide tool ("the iam role of our ecs tasks" is about ECS); then the service whose main duty
         it is, then any service whose own docs speak to the duty."""
         override = service.overrides.get(duty.id)
         stated = override is not None and build.stated(override.variants, said) is not None
-        return not stated, service.account_wide, service.primary_duty != duty.id, override is None
+        return not stated, not asked, service.account_wide, service.primary_duty != duty.id, override is None
 
     def _for_control(self, m: Match, control_id: str) -> Answer:
         """The control's own service (by its ID family) and the duty it evidences there."""

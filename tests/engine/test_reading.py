@@ -656,3 +656,9 @@ def test_a_service_named_only_as_not_enabled_is_not_the_subject(engine: Engine) 
     assert "systems-manager" not in m.services and a.owner == "aws"
     m, _ = engine.explain("my storage gateway would not activate inside our VPC, who owns the activation path?")
     assert m.services[0] == "storage-gateway"  # a failure, not a setting
+
+
+def test_the_first_service_named_again_where_the_question_asks_is_the_subject(engine: Engine) -> None:
+    a = engine.ask("our DAX cluster has its maintenance window on sunday nights. who patches the DAX node software "
+                   "— do we need SSM on them?")
+    assert (a.service.id, a.owner) == ("dax", "aws")  # SSM, named in passing, would say "customer"
