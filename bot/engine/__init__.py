@@ -105,6 +105,11 @@ class Engine:
             m = replace(m, confidence=min(m.confidence, CONTESTED),
                         why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
             a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
+        if a.answered and m.offered and a.owner not in m.offered and m.confidence > CONTESTED:
+            # "A. Your security team B. Your development team C. AWS": none of them is "shared"
+            m = replace(m, confidence=CONTESTED, why=f"{m.why}; at most {CONTESTED}: the options offer no "
+                                                    f"«{a.owner}»")
+            a = self._answer(m)
         return m, a
 
     def _said(self, m: Match) -> Callable[[str], float]:

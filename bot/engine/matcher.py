@@ -31,6 +31,8 @@ from bot.engine.text import (
     exam_stem,
     expand_findings,
     is_english,
+    linked_cloud,
+    offered_owners,
     statement_stem,
     stem,
     unread_share,
@@ -298,6 +300,7 @@ class Match:
     unknown_controls: tuple[str, ...] = ()  # … of a known family but not known ("EC2.999")
     moved_to: tuple[str, int] | None = None  # "if we move to RDS": that service, and where it is named
     exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
+    offered: frozenset[str] = frozenset()  # the owners an exam's party options offer ("A) AWS B) Your team")
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     asking: str = ""  # the clause that asks, when the message has several (its words weigh most)
@@ -754,14 +757,15 @@ class Matcher:
         candidates = self._candidates(content, rest, services, fixes, named, incident, layout)
         base = Match(text=text, services=tuple(services), candidates=tuple(candidates), content=content,
                      rest=rest, corrections=tuple(fixes), category=category,
-                     other_cloud=self._other_cloud(said, services, named, read),
+                     other_cloud=self._other_cloud(said, services, named, read) or (
+                         None if named else linked_cloud(question)),
                      tokens=tuple(tokens), asks_owner=self._asks_owner(said),
                      anchored=named or category is not None or incident, named=named, incident=incident,
                      howto=bool(self._find_phrase(said, self.howto)), moved_to=moved_to,
                      request=bool(self._find_phrase(said, self.requests)),
                      billing=bool(self._find_phrase(said, self.billing)),
                      privacy_law=bool(self._find_phrase(said, self.privacy_law)))
-        base = replace(self._named_controls(base), exam=exam_options(text))
+        base = replace(self._named_controls(base), exam=exam_options(text), offered=offered_owners(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))
         if not named:  # none, or only a technology ("postgres", "kafka"): whose product is it?

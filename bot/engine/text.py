@@ -53,6 +53,23 @@ def clean_slack(text: str) -> str:
     return " ".join(text.split())
 
 
+# Documentation hosts of other clouds: a link to one, with no AWS service named, says whose platform it is
+# ("… deprecated on Cloud Functions. See https://cloud.google.com/functions/docs/…")
+_OTHER_CLOUD_HOSTS = (("cloud.google.com", "google cloud"), ("firebase.google.com", "firebase"),
+                      ("azure.microsoft.com", "azure"), ("learn.microsoft.com/en-us/azure", "azure"),
+                      ("docs.microsoft.com/en-us/azure", "azure"), ("docs.oracle.com/en-us/iaas", "oracle cloud"))
+_URL_HOST = re.compile(r"https?://([^\s>|]+)")
+
+
+def linked_cloud(text: str) -> str | None:
+    """The other cloud whose documentation the message links to, if any."""
+    for url in _URL_HOST.findall(text):
+        for host, cloud in _OTHER_CLOUD_HOSTS:
+            if url.lower().startswith(host):
+                return cloud
+    return None
+
+
 def unread_share(text: str) -> float:
     """The share of a message, by weight of letters, that is not in Latin letters (Hangul, CJK, Devanagari,
     Cyrillic…): words srm cannot read, since it reads only the Latin words. One such letter carries about as
@@ -279,6 +296,29 @@ def exam_stem(text: str) -> str | None:
     if _classes(options):  # "X is best described as: A) inherited control B) shared control …": X's class
         return f"{stem_.strip().rstrip(':')} — which type of control?"
     return stem_.strip() if _parties(options) else None
+
+
+_CUSTOMER_SIDE = frozenset({"customer", "customers", "company", "you", "your", "we", "us", "tenant"})
+
+
+def offered_owners(text: str) -> frozenset[str]:
+    """The owners a multiple-choice question offers when its options are parties ("A. Your security team
+    B. Your development team C. AWS"): an answer none of them names cannot be the option to pick."""
+    lettered = _lettered(text)
+    if lettered is None or _classes(lettered[1]) or not _parties(lettered[1]) or any(
+            len(o.split()) > 6 for o in lettered[1]):  # statements to judge, not parties
+        return frozenset()
+    owners = set()
+    for option in lettered[1]:
+        said = set(words(option.lower()))
+        aws = bool(said & {"aws", "amazon"})
+        if said & {"both", "shared", "jointly", "together", "hybrid"} or (aws and said & _CUSTOMER_SIDE):
+            owners.add("shared")
+        elif aws or "inherited" in said:
+            owners.add("aws")
+        elif "neither" not in said:
+            owners.add("customer")
+    return frozenset(owners)
 
 
 def _classes(options: tuple[str, ...]) -> bool:

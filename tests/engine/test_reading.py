@@ -10,7 +10,7 @@ from bot.engine import Engine
 from bot.engine.answer import SURE
 from bot.engine.evaluate import load_questions
 from bot.engine.matcher import NEG
-from bot.engine.text import clauses, clean_slack
+from bot.engine.text import clauses, clean_slack, linked_cloud, offered_owners
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -662,3 +662,37 @@ def test_the_first_service_named_again_where_the_question_asks_is_the_subject(en
     a = engine.ask("our DAX cluster has its maintenance window on sunday nights. who patches the DAX node software "
                    "— do we need SSM on them?")
     assert (a.service.id, a.owner) == ("dax", "aws")  # SSM, named in passing, would say "customer"
+
+
+def test_the_owners_an_exams_party_options_offer() -> None:
+    assert offered_owners("Who scales it? A. Your security team. B. Your development team. C. AWS.") == {
+        "customer", "aws"}
+    assert offered_owners("Patching is which type? A) Inherited B) Shared C) Customer specific") == {
+        "aws", "shared", "customer"}
+    # options that are statements to judge offer no owners
+    assert offered_owners("Which is true? A) Customers must enable it per resource in the console B) AWS turns "
+                          "it on for every account at no cost") == frozenset()
+
+
+def test_an_answer_none_of_the_party_options_names_is_not_sure(engine: Engine) -> None:
+    asked = ("Who is responsible for scaling a DynamoDB database in the AWS Shared Responsibility Model? "
+             "A. Your security team. B. Your development team. C. AWS. D. Your internal DevOps team.")
+    plain = engine.ask("Who is responsible for scaling a DynamoDB database?")
+    a = engine.ask(asked)
+    assert plain.owner == a.owner == "shared" and plain.confidence >= 0.9 and a.confidence <= 0.8
+
+
+def test_a_link_to_another_clouds_docs_names_the_platform_when_no_aws_service_is_named(engine: Engine) -> None:
+    assert linked_cloud("see https://cloud.google.com/functions/docs/migrating/nodejs-runtimes") == "google cloud"
+    a = engine.ask("WARNING: The nodejs12 runtime is deprecated. Please migrate to a newer Node.js version. "
+                   "See https://cloud.google.com/functions/docs/migrating/nodejs-runtimes")
+    assert not a.answered
+    on_lambda = engine.ask("our Lambda nodejs12 runtime is deprecated, who migrates it? (GCP does it like "
+                           "https://cloud.google.com/functions/docs/migrating/nodejs-runtimes)")
+    assert on_lambda.answered and on_lambda.owner == "customer"
+
+
+def test_a_question_about_srm_itself_is_not_an_aws_question(engine: Engine) -> None:
+    a = engine.ask("how do I mute the srm bot in #platform-alerts? it replies to every thread with a "
+                   "responsibility table")
+    assert not a.answered
