@@ -94,6 +94,7 @@ REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to"),
 MOVING = frozenset({"move", "moving", "moved", "migrate", "migrating", "migrated", "switch", "switching", "switched",
                     "change", "changing", "changed", "convert", "converting", "converted", "going", "went"})
 MOVING_REACH = 4
+LIKING = frozenset({"i", "d", "would", "we", "you", "they", "really", "don't", "dont", "also", "just"})
 # "managed platform updates should be enabled" (a finding's title): a recommendation, so not the setting in use
 RECOMMENDING = frozenset({"should", "must"})
 
@@ -147,6 +148,12 @@ def _not_in_use(tokens: list[str], i: int) -> bool:
     # "would not activate" is a failure, not a setting
     return any(w == "not" and after[k + 1] == "enable" and after[k - 1] not in MODAL
                for k, w in enumerate(after[:-1]) if k)
+
+
+def _compared_with(tokens: list[str], i: int) -> bool:
+    """The service named at i is only a comparison: "isn't that encrypted by default like SQS now?", "unlike
+    EKS". Not "I'd like S3 to …", where "like" is the verb."""
+    return i > 0 and tokens[i - 1] in ("like", "unlike") and (i < 2 or tokens[i - 2] not in LIKING)
 
 
 def _uncompared(tokens: list[str]) -> list[str]:
@@ -523,7 +530,7 @@ class Matcher:
         chosen = strong or weak  # weak only: a technology ("kubernetes"), not an AWS service by name
         # "(SSM access NOT enabled)": a service named only to say it is not in use is not the subject, as long as
         # another one is named
-        unused = {sid for i, sid in chosen if _not_in_use(tokens, i)}
+        unused = {sid for i, sid in chosen if _not_in_use(tokens, i) or _compared_with(tokens, i)}
         if unused and any(sid not in unused for _, sid in chosen):
             chosen = [(i, sid) for i, sid in chosen if sid not in unused]
         ordered: list[str] = []

@@ -696,3 +696,11 @@ def test_a_question_about_srm_itself_is_not_an_aws_question(engine: Engine) -> N
     a = engine.ask("how do I mute the srm bot in #platform-alerts? it replies to every thread with a "
                    "responsibility table")
     assert not a.answered
+
+
+def test_a_service_named_only_to_compare_with_is_not_the_subject(engine: Engine) -> None:
+    m, a = engine.explain("our Kinesis data stream shows server-side encryption disabled. isn't that encrypted by "
+                          "default like SQS now? who turns it on?")
+    assert "sqs" not in m.services and (a.service.id, a.owner) == ("kinesis-data-streams", "customer")
+    m, _ = engine.explain("I'd like S3 to encrypt our uploads, who turns that on?")
+    assert m.services == ("s3",)  # "like" the verb
