@@ -105,6 +105,8 @@ class Engine:
             m = replace(m, confidence=min(m.confidence, CONTESTED),
                         why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
             a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
+        if a.answered and m.noncompliant and a.owner != "customer" and not m.controls:
+            a = self._finding_is_ours(m, a)
         if a.answered and m.offered and a.owner not in m.offered and m.confidence > CONTESTED:
             # "A. Your security team B. Your development team C. AWS": none of them is "shared"
             m = replace(m, confidence=CONTESTED, why=f"{m.why}; at most {CONTESTED}: the options offer no "
@@ -205,6 +207,16 @@ class Engine:
                        confidence=min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE),
                        summary=f"{summary} (I don't know the control {cid}: this is read from the rest of "
                                "the message.)")
+
+    @staticmethod
+    def _finding_is_ours(m: Match, a: Answer) -> Answer:
+        """'`codebuild-project-artifact-encryption` NON_COMPLIANT — AWS or us?': an AWS Config (or audit) rule
+        evaluates a setting in the customer's account, so whatever AWS does by default, the failed check is the
+        customer's to fix."""
+        summary = a.summary.replace(f"{OWNER_LABEL[a.owner]}:", f"{OWNER_LABEL['customer']}:", 1)
+        return replace(a, owner="customer", confidence=min(a.confidence, CONTESTED),
+                       summary=f"{summary} (The rule came back NON_COMPLIANT: it checks a setting in your "
+                               "account, so bringing it into compliance is yours.)")
 
     def _on(self, option: str, where: str | None) -> str:
         return f" on {self.kb.services[where].name}" if where and not self.matcher.services_in(option) else ""

@@ -33,6 +33,7 @@ from bot.engine.text import (
     is_english,
     linked_cloud,
     offered_owners,
+    reports_noncompliance,
     statement_stem,
     stem,
     unread_share,
@@ -308,6 +309,7 @@ class Match:
     moved_to: tuple[str, int] | None = None  # "if we move to RDS": that service, and where it is named
     exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     offered: frozenset[str] = frozenset()  # the owners an exam's party options offer ("A) AWS B) Your team")
+    noncompliant: bool = False  # an AWS Config or audit result pasted in: "`lambda-dlq-check` NON_COMPLIANT"
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     asking: str = ""  # the clause that asks, when the message has several (its words weigh most)
@@ -772,7 +774,8 @@ class Matcher:
                      request=bool(self._find_phrase(said, self.requests)),
                      billing=bool(self._find_phrase(said, self.billing)),
                      privacy_law=bool(self._find_phrase(said, self.privacy_law)))
-        base = replace(self._named_controls(base), exam=exam_options(text), offered=offered_owners(text))
+        base = replace(self._named_controls(base), exam=exam_options(text), offered=offered_owners(text),
+                       noncompliant=reports_noncompliance(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))
         if not named:  # none, or only a technology ("postgres", "kafka"): whose product is it?

@@ -70,6 +70,15 @@ def linked_cloud(text: str) -> str | None:
     return None
 
 
+# An evaluation result pasted from AWS Config or an audit ("`s3-bucket-replication-enabled` NON_COMPLIANT"): a rule
+# that checks a setting in the customer's account
+_NON_COMPLIANT = re.compile(r"\bNON[_ -]COMPLIANT\b|(?i:\b(rule|check|audit)\b.{0,80}\bnon[_ -]?compliant\b)")
+
+
+def reports_noncompliance(text: str) -> bool:
+    return bool(_NON_COMPLIANT.search(text))
+
+
 def unread_share(text: str) -> float:
     """The share of a message, by weight of letters, that is not in Latin letters (Hangul, CJK, Devanagari,
     Cyrillic…): words srm cannot read, since it reads only the Latin words. One such letter carries about as

@@ -704,3 +704,10 @@ def test_a_service_named_only_to_compare_with_is_not_the_subject(engine: Engine)
     assert "sqs" not in m.services and (a.service.id, a.owner) == ("kinesis-data-streams", "customer")
     m, _ = engine.explain("I'd like S3 to encrypt our uploads, who turns that on?")
     assert m.services == ("s3",)  # "like" the verb
+
+
+def test_a_config_rule_that_came_back_non_compliant_is_ours_to_fix(engine: Engine) -> None:
+    plain = engine.ask("does codebuild encrypt our build artifacts or do we?")
+    finding = engine.ask("AWS Config finding on build project web-ci: codebuild-project-artifact-encryption "
+                         "NON_COMPLIANT, encryptionDisabled is true. AWS or us?")
+    assert plain.owner == "aws" and finding.owner == "customer" and finding.confidence <= 0.8
