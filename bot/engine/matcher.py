@@ -109,6 +109,8 @@ REPORTED_BY = frozenset({"isp", "asn"})
 # "our ALB behind Cloudflare", "bypassing Cloudflare WAF": the vendor is in front of the AWS resource asked about
 FRONTED = frozenset({"behind", "bypassing", "bypass", "bypasses", "bypassed"})
 COMPARING = frozenset({"unlike", "like", "than", "vs", "versus", "compared", "similar", "whereas"})
+# "the auth token for the Crowdstrike API", "our Stripe webhook secret": a vendor's API that the AWS workload calls
+CALLED = frozenset({"api", "apis", "webhook", "webhooks"})
 
 
 def _compared(said: list[str], phrase: str) -> bool:
@@ -130,6 +132,13 @@ def _aside(before: list[str], after: list[str]) -> bool:
                 or near in (["flagged", "by"], ["reported", "by"], ["detected", "by"])
                 or FRONTED.intersection(near)  # "behind Cloudflare"
                 or _listed_with_aws(before[-3:]))  # "AWS, GCP and Azure each…"
+
+
+def _called(said: list[str], phrase: str) -> bool:
+    """The vendor is named as an API the AWS workload calls ("the auth token for the Crowdstrike API")."""
+    size = len(phrase.split())
+    return any(" ".join(said[i:i + size]) == phrase and CALLED.intersection(said[i + size:i + size + 2])
+               for i in range(len(said)))
 
 
 def _ranked(c: Candidate) -> tuple[float, float, str]:
@@ -822,6 +831,8 @@ class Matcher:
             cloud = None  # part of the service's own story: "Elastic VMware Service", a gateway VM on ESXi
         if cloud and (named or "aws" in said) and _compared(said, cloud):
             cloud = None  # "unlike GKE, EKS does not upgrade itself": the question is about the AWS service
+        if cloud and named and _called(said, cloud):
+            cloud = None  # "… in SSM Parameter Store, for the Crowdstrike API": a vendor's API our workload calls
         return cloud or (None if named else self._find_phrase(said, self.outside_aws))
 
     def _offered_party(self, said: list[str], text: str) -> str | None:

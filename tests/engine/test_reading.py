@@ -711,3 +711,12 @@ def test_a_config_rule_that_came_back_non_compliant_is_ours_to_fix(engine: Engin
     finding = engine.ask("AWS Config finding on build project web-ci: codebuild-project-artifact-encryption "
                          "NON_COMPLIANT, encryptionDisabled is true. AWS or us?")
     assert plain.owner == "aws" and finding.owner == "customer" and finding.confidence <= 0.8
+
+
+def test_a_vendors_api_that_an_aws_workload_calls_is_not_the_platform(engine: Engine) -> None:
+    a = engine.ask("we store the auth token for the Crowdstrike API in SSM Parameter Store as a plain String. "
+                   "is picking SecureString our responsibility?")
+    assert a.answered and a.owner == "customer"
+    trap = engine.ask("Your OpenAI API key was determined to have been leaked, which has triggered a key rotation. "
+                      "is this an AWS thing?")
+    assert not trap.answered  # no AWS service named: the vendor's own key
