@@ -190,7 +190,7 @@ _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _INSPECTOR_PACKAGE = re.compile(r"\b(CVE-\d{4}-\d{4,7})\s+-\s+([A-Za-z][\w.-]*)")
 
 
-_OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).]\s+")
+_OPTION = re.compile(r"(?:^|\s)\(?([A-Da-d1-4])[).:]\s+")
 _WANTS_CUSTOMER = re.compile(r"\b(customer'?s?|our|we|us)\b[^.?]*\b(job|responsib\w*|duty|task)|"
                              r"\b(belongs?|falls?|lies|rests?)\s+(to|on|with|under)\s+(the\s+)?(customers?|us)\b|"
                              r"\bwhich\b[^.?]*\b(do|must|should)\s+(we|customers|the\s+customer)\s+"

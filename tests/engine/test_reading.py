@@ -720,3 +720,9 @@ def test_a_vendors_api_that_an_aws_workload_calls_is_not_the_platform(engine: En
     trap = engine.ask("Your OpenAI API key was determined to have been leaked, which has triggered a key rotation. "
                       "is this an AWS thing?")
     assert not trap.answered  # no AWS service named: the vendor's own key
+
+
+def test_options_lettered_with_a_colon_are_options(engine: Engine) -> None:
+    a = engine.ask("In the AWS Shared Responsibility Model, what is AWS responsible for? A: Customer data "
+                   "classification B: Guest OS patching for EC2 instances C: Security of the cloud (infrastructure)")
+    assert a.owner == "aws" and "Security of the cloud" in a.summary
