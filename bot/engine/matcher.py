@@ -224,6 +224,7 @@ LONG_MESSAGE = 8  # task words beyond which a message is "long"
 LONG_CAP = 0.85
 UNREAD_SHARE = 0.3  # a message with more than this share of its letters in scripts srm cannot read …
 UNREAD_CAP = 0.75  # … is answered at most this sure
+FOREIGN_SHARE = 0.5  # likewise a message with more than this share of its words unknown (Spanish, German, mash)
 STATEMENT_CAP = 0.85  # "which statement is true about X? A) …": X's answer, not a check of each option
 NEAR_SLACK = 3  # a phrase's words may spread over this many extra words before it counts less
 FOCUS_FLOOR = 0.5  # a reading whose words all lie outside the asking clause keeps this share of its score
@@ -344,7 +345,8 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         lang = kb.language
-        self.folder = SynonymFolder(lang.synonyms)
+        self.folder = SynonymFolder({k: (*lang.synonyms.get(k, ()), *lang.translations.get(k, ()))
+                                     for k in (*lang.synonyms, *lang.translations)})
         self.stopwords = frozenset(words(" ".join(lang.stopwords)))
         self.security = frozenset(stem(w) for w in words(" ".join(lang.security_words)))
         self.resources = frozenset(stem(w) for w in self.folder.fold(words(" ".join(lang.resource_words))))
@@ -377,6 +379,11 @@ class Matcher:
         for p in self.phrases:
             self.target_stems[p.target] |= p.stems
         self.vocabulary, self.known = self._vocabulary()
+        # the KB's own names and phrases, without the language lists (which hold Spanish or German words)
+        self.named_words = frozenset(w for t in (*(p.text for p in self.phrases), *kb.setting_phrases,
+                                                 *(a for s in kb.services.values()
+                                                   for a in (*s.aliases, *s.weak_aliases, s.name)))
+                                     for w in words(t))
         self.own_words = self._own_words()
         self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
         # a service's one-word names ("outposts", "lambda"): a setting naming one is said in its own order
@@ -483,7 +490,8 @@ class Matcher:
                   for w in words(t)}
         folded = {k for k in kb.language.synonyms if k.isalpha() and not is_english(k) and k not in titled}
         vocab = sorted({w for t in target_texts for w in words(t) if len(w) >= 4 and w.isalpha()} - folded)
-        known_texts = [*target_texts, *kb.language.synonyms, *kb.language.stopwords, *kb.language.other_clouds]
+        known_texts = [*target_texts, *kb.language.synonyms, *kb.language.stopwords, *kb.language.other_clouds,
+                       *(v for vs in kb.language.translations.values() for v in vs)]
         for d in kb.duties.values():
             known_texts += [d.aws_does, d.customer_does]
         for s in kb.services.values():
@@ -799,6 +807,10 @@ class Matcher:
             # much of the message is in a script srm cannot read (Korean, Chinese, Japanese…): the words that
             # decide it may be among them ("… 업데이트는 누가 해요?" asks who updates the rules)
             confidence, why = UNREAD_CAP, f"{why}; at most {UNREAD_CAP}: much of it is in a script srm cannot read"
+        if self._foreign_share(said) > FOREIGN_SHARE and confidence > UNREAD_CAP:
+            # mostly words srm does not know ("¿La réplica de DMS la parcheamos nosotros o AWS?"): it read a few
+            # of them, and the words that decide it may be among the rest
+            confidence, why = UNREAD_CAP, f"{why}; at most {UNREAD_CAP}: most of its words are not ones srm reads"
         if len(rest - {NEG}) > LONG_MESSAGE and confidence > LONG_CAP:
             # a long message read through a few of its words: likely right, never certain (measured: 93% right
             # at ≥ 0.9 on long real questions against 99.4% on short ones)
@@ -809,6 +821,14 @@ class Matcher:
             decided = replace(decided, confidence=STATEMENT_CAP,
                               why=f"{decided.why}; at most {STATEMENT_CAP}: an exam read through part of it")
         return decided
+
+    def _foreign_share(self, said: list[str]) -> float:
+        """The share of a message's words that are neither English nor words of the knowledge base (a question
+        in Spanish or German, or keyboard mash): measured at 0.5 and more only on such messages."""
+        alpha = [w for w in said if w.isalpha() and len(w) > 2]
+        if not alpha:
+            return 0.0
+        return sum(1 for w in alpha if w not in self.named_words and not is_english(w)) / len(alpha)
 
     def _asks_owner(self, said: list[str]) -> bool:
         """Who is asked about: "who", "whose job", "aws or us" — or whether a named AWS service does it itself

@@ -98,8 +98,15 @@ def unread_share(text: str) -> float:
 def words(text: str) -> list[str]:
     """Lowercase alphanumeric words; '0.0.0.0/0' becomes 'anywhere'."""
     text = _ANYWHERE.sub(" anywhere ", text[:MAX_QUESTION_CHARS].lower())
-    text = _LETTER_SUFFIX.sub(r"\1\2", unicodedata.normalize("NFKD", text))
+    text = _LETTER_SUFFIX.sub(r"\1\2", _unaccented(text))
     return [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
+
+
+def _unaccented(text: str) -> str:
+    """'quién', 'mêmes', 'für' → 'quien', 'memes', 'fur': an accent never splits a word in two."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 # GuardDuty finding types, ThreatPurpose:ResourceType/ThreatFamilyName.DetectionMechanism!Artifact

@@ -311,6 +311,7 @@ def _build(docs: list[_Doc], version: str) -> KnowledgeBase:
         retired_controls={r.id: tuple(r.replaced_by) for r in by_kind["retired_controls"]},
         language=Language(
             synonyms={k: tuple(v) for k, v in lang.synonyms.items()},
+            translations={k: tuple(v) for k, v in lang.translations.items()},
             other_clouds=tuple(lang.other_clouds),
             outside_aws=tuple(lang.outside_aws),
             other_parties=tuple(lang.other_parties),

@@ -144,6 +144,7 @@ class Scenario:
 @dataclass(frozen=True)
 class Language:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    translations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     other_clouds: tuple[str, ...] = ()
     outside_aws: tuple[str, ...] = ()
     other_parties: tuple[str, ...] = ()

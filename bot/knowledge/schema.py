@@ -175,6 +175,8 @@ class LanguageDoc(Strict):
     """Matching vocabulary: synonyms folded to one word, other clouds, words that mean 'secure'."""
 
     synonyms: dict[str, list[Text]] = Field(default_factory=dict)
+    # the commonest task words of other languages, folded like synonyms but never a typo's fix ("parches")
+    translations: dict[str, list[Text]] = Field(default_factory=dict)
     other_clouds: list[Text] = Field(default_factory=list)
     outside_aws: list[Text] = Field(default_factory=list)  # not AWS unless an AWS service is named
     other_parties: list[Text] = Field(default_factory=list)  # vendors offered as the owner: "microsoft or us?"

@@ -10,7 +10,7 @@ from bot.engine import Engine
 from bot.engine.answer import SURE
 from bot.engine.evaluate import load_questions
 from bot.engine.matcher import NEG
-from bot.engine.text import clauses, clean_slack, linked_cloud, offered_owners
+from bot.engine.text import clauses, clean_slack, linked_cloud, offered_owners, words
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -726,3 +726,20 @@ def test_options_lettered_with_a_colon_are_options(engine: Engine) -> None:
     a = engine.ask("In the AWS Shared Responsibility Model, what is AWS responsible for? A: Customer data "
                    "classification B: Guest OS patching for EC2 instances C: Security of the cloud (infrastructure)")
     assert a.owner == "aws" and "Security of the cloud" in a.summary
+
+
+def test_an_accent_never_splits_a_word() -> None:
+    assert words("¿Quién parchea? nous-mêmes, für, contraseña") == ["quien", "parchea", "nous", "memes", "fur",
+                                                                   "contrasena"]
+
+
+def test_the_commonest_words_of_other_languages_are_read(engine: Engine) -> None:
+    a = engine.ask("Keyspaces : est-ce qu'on doit patcher des serveurs Cassandra nous-mêmes, comme sur notre ancien "
+                   "cluster on-prem ?")
+    assert (a.owner, a.duty.id) == ("aws", "guest-os-patching")
+
+
+def test_a_message_mostly_in_words_srm_does_not_know_is_never_certain(engine: Engine) -> None:
+    m, a = engine.explain("Pregunta del auditor: ¿quién se encarga de parchear y endurecer los servidores donde "
+                          "corren nuestras consultas de Athena? No tenemos ninguna instancia propia para eso.")
+    assert a.owner == "aws" and a.confidence <= 0.75 and "not ones srm reads" in m.why

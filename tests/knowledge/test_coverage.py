@@ -78,6 +78,8 @@ SCENARIOS = {
     "aws-service-outage": ["aws service outage is hitting us", "elevated api error rates from aws"],
     "single-az-design-failed": ["our app died with us-east-1a because we ran it all in one az",
                                 "az outage took our rds down and we never enabled multi-az"],
+    "single-region-design-failed": ["we were down all day with us-east-1 because everything runs in one region",
+                                    "the region went down and we had no multi-region failover, is that on aws?"],
     "az-outage": ["an availability zone went down", "we lost one az this morning"],
     "region-outage": ["the whole us-east-1 region is down", "regional outage took everything down"],
 }
