@@ -597,9 +597,10 @@ class Matcher:
 
     @staticmethod
     def _moving_from(tokens: list[str], to: int) -> bool:
-        """'moving from our own DCs on EC2 to …': a move verb a few words before a 'from' a few words before 'to'."""
+        """'moving from our own DCs on EC2 to …', 'move the DB off Postgres-on-EC2 and onto Redshift': a move verb a
+        few words before a 'from' (or 'off') a few words before 'to'."""
         for j in range(max(0, to - 2 * MOVE_REACH), to):
-            if tokens[j] == "from" and MOVE_VERBS.intersection(tokens[max(0, j - 1 - MOVE_REACH):j]):
+            if tokens[j] in ("from", "off") and MOVE_VERBS.intersection(tokens[max(0, j - 1 - MOVE_REACH):j]):
                 return True
         return False
 

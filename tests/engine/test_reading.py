@@ -743,3 +743,9 @@ def test_a_message_mostly_in_words_srm_does_not_know_is_never_certain(engine: En
     m, a = engine.explain("Pregunta del auditor: ¿quién se encarga de parchear y endurecer los servidores donde "
                           "corren nuestras consultas de Athena? No tenemos ninguna instancia propia para eso.")
     assert a.owner == "aws" and a.confidence <= 0.75 and "not ones srm reads" in m.why
+
+
+def test_a_move_off_one_platform_and_onto_another_goes_to_the_second(engine: Engine) -> None:
+    m, a = engine.explain("if we move the reporting DB off self-managed Postgres-on-EC2 and onto Redshift, who does "
+                          "the DB and OS patching after the move?")
+    assert m.moved_to and m.moved_to[0] == "redshift" and a.owner == "aws"
