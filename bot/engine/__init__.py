@@ -99,6 +99,8 @@ class Engine:
         if picked is not None:
             return m, picked
         a = self._answer(m)
+        if not a.answered and m.claims:
+            a = self._true_statement(m) or a
         rival = self._rival(m, a)
         if rival is not None:  # two close readings, two different owners: say so, and offer the other one
             c, other = rival
@@ -207,6 +209,20 @@ class Engine:
                        confidence=min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE),
                        summary=f"{summary} (I don't know the control {cid}: this is read from the rest of "
                                "the message.)")
+
+    def _true_statement(self, m: Match) -> Answer | None:
+        """'Which statement is true? A. AWS manages the EC2 OS. B. Customers patch database software on EC2. …':
+        when the stem alone names no task, the true option is the one claim the knowledge base agrees with."""
+        agreed = []
+        for option, claimed in m.claims:
+            a = self._answer(self.matcher.match(option))
+            if a.answered and a.owner == claimed:
+                agreed.append((option, a))
+        if len(agreed) != 1:
+            return None  # none, or several: the exam's key is not for us to guess
+        option, a = agreed[0]
+        return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
+                       summary=f"Of the statements, “{option}” is true: {a.summary}")
 
     @staticmethod
     def _finding_is_ours(m: Match, a: Answer) -> Answer:

@@ -34,6 +34,7 @@ from bot.engine.text import (
     linked_cloud,
     offered_owners,
     reports_noncompliance,
+    stated_claims,
     statement_stem,
     stem,
     unread_share,
@@ -320,6 +321,7 @@ class Match:
     exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     offered: frozenset[str] = frozenset()  # the owners an exam's party options offer ("A) AWS B) Your team")
     noncompliant: bool = False  # an AWS Config or audit result pasted in: "`lambda-dlq-check` NON_COMPLIANT"
+    claims: tuple[tuple[str, str], ...] = ()  # "which statement is true? A. AWS manages …": each option's owner
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
     asking: str = ""  # the clause that asks, when the message has several (its words weigh most)
@@ -793,7 +795,7 @@ class Matcher:
                      billing=bool(self._find_phrase(said, self.billing)),
                      privacy_law=bool(self._find_phrase(said, self.privacy_law)))
         base = replace(self._named_controls(base), exam=exam_options(text), offered=offered_owners(text),
-                       noncompliant=reports_noncompliance(text))
+                       noncompliant=reports_noncompliance(text), claims=stated_claims(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))
         if not named:  # none, or only a technology ("postgres", "kafka"): whose product is it?

@@ -359,6 +359,31 @@ def statement_stem(text: str) -> str | None:
     return lettered[0].strip() if lettered and _WHICH_STATEMENT.search(lettered[0]) else None
 
 
+_CLAIMS_AWS = re.compile(r"^\s*(the\s+)?(aws|amazon)\b(?!\s+customers?\b)|\b(responsibility|job|duty)\s+of\s+"
+                         r"(aws|amazon)\b", re.IGNORECASE)
+_CLAIMS_CUSTOMER = re.compile(r"^\s*(the\s+|aws\s+)?(customers?|users?|you|company|companies)\b|\b(responsibility|"
+                              r"job|duty)\s+of\s+(the\s+)?customers?\b", re.IGNORECASE)
+_CLAIMS_SHARED = re.compile(r"\b(both|shared\s+between|jointly)\b", re.IGNORECASE)
+_FALSE_WANTED = re.compile(r"\b(not|false|incorrect|untrue|wrong)\b", re.IGNORECASE)
+
+
+def stated_claims(text: str) -> tuple[tuple[str, str], ...]:
+    """'Which statement is true? A. AWS manages everything related to EC2 operating systems. B. AWS customers are
+    responsible for patching database software on EC2 …' → each option with the owner it claims: the true one is
+    the option whose claim the knowledge base agrees with. Only options that each name one owner."""
+    lettered = _lettered(text)
+    if not lettered or not _WHICH_STATEMENT.search(lettered[0]) or _FALSE_WANTED.search(lettered[0]):
+        return ()
+    claims = []
+    for option in lettered[1]:
+        owners = [o for o, rx in (("shared", _CLAIMS_SHARED), ("customer", _CLAIMS_CUSTOMER), ("aws", _CLAIMS_AWS))
+                  if rx.search(option)]
+        if len(owners) != 1:
+            return ()
+        claims.append((option, owners[0]))
+    return tuple(claims)
+
+
 def control_type_subject(text: str) -> str | None:
     """'Patch management … is an example of which type of control?' → "who is responsible for patch management
     …": the words before the verb are the task the exam asks about; the rest is the exam's frame."""

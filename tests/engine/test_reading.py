@@ -749,3 +749,15 @@ def test_a_move_off_one_platform_and_onto_another_goes_to_the_second(engine: Eng
     m, a = engine.explain("if we move the reporting DB off self-managed Postgres-on-EC2 and onto Redshift, who does "
                           "the DB and OS patching after the move?")
     assert m.moved_to and m.moved_to[0] == "redshift" and a.owner == "aws"
+
+
+def test_the_true_statement_is_the_claim_the_knowledge_base_agrees_with(engine: Engine) -> None:
+    a = engine.ask("Which statement is true in relation to security in AWS? A. AWS manages everything related to EC2 "
+                   "operating systems. B. AWS customers are responsible for patching any database software running on "
+                   "Amazon EC2. C. Server side encryption is the responsibility of AWS. D. AWS is responsible for the "
+                   "security of your application.")
+    assert a.owner == "customer" and "AWS customers are responsible for patching" in a.summary
+    # asked for the false one: not judged this way
+    b = engine.ask("Which statement is not true? A. AWS manages the EC2 operating systems. B. Customers patch the "
+                   "database software on EC2.")
+    assert "Of the statements" not in b.summary
