@@ -94,8 +94,9 @@ REPLACED = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to"),
 # "moving SQS queues from SSE-SQS to SSE-KMS": a setting right after "from", a few words after one of these, is
 # the one left behind too
 MOVING = frozenset({"move", "moving", "moved", "migrate", "migrating", "migrated", "switch", "switching", "switched",
-                    "change", "changing", "changed", "convert", "converting", "converted", "going", "went"})
-MOVING_REACH = 4
+                    "change", "changing", "changed", "convert", "converting", "converted", "going", "went",
+                    "flip", "flipped", "flipping"})
+MOVING_REACH = 6
 LIKING = frozenset({"i", "d", "would", "we", "you", "they", "really", "don't", "dont", "also", "just"})
 # "managed platform updates should be enabled" (a finding's title): a recommendation, so not the setting in use
 RECOMMENDING = frozenset({"should", "must"})

@@ -761,3 +761,9 @@ def test_the_true_statement_is_the_claim_the_knowledge_base_agrees_with(engine: 
     b = engine.ask("Which statement is not true? A. AWS manages the EC2 operating systems. B. Customers patch the "
                    "database software on EC2.")
     assert "Of the statements" not in b.summary
+
+
+def test_a_setting_flipped_from_is_the_one_left_behind(engine: Engine) -> None:
+    a = engine.ask("We flipped the clickstream Kinesis Data Stream from on-demand to provisioned to save money. Do we "
+                   "now have to watch shard capacity ourselves, or does Kinesis still scale it?")
+    assert a.owner == "customer"
