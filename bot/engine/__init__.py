@@ -213,9 +213,12 @@ class Engine:
     def _true_statement(self, m: Match) -> Answer | None:
         """'Which statement is true? A. AWS manages the EC2 OS. B. Customers patch database software on EC2. …':
         when the stem alone names no task, the true option is the one claim the knowledge base agrees with."""
+        stem_ = m.text[:m.text.find(m.claims[0][0])]
+        named = self.matcher.services_in(stem_)  # "… to Amazon FSx for Windows File Server. Which is correct?"
+        where = named[0] if named else None
         agreed = []
         for option, claimed in m.claims:
-            a = self._answer(self.matcher.match(option))
+            a = self._answer(self.matcher.match(f"{option}{self._on(option, where)}"))
             if a.answered and a.owner == claimed:
                 agreed.append((option, a))
         if len(agreed) != 1:

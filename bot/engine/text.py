@@ -376,12 +376,25 @@ def stated_claims(text: str) -> tuple[tuple[str, str], ...]:
         return ()
     claims = []
     for option in lettered[1]:
-        owners = [o for o, rx in (("shared", _CLAIMS_SHARED), ("customer", _CLAIMS_CUSTOMER), ("aws", _CLAIMS_AWS))
-                  if rx.search(option)]
-        if len(owners) != 1:
-            return ()
-        claims.append((option, owners[0]))
-    return tuple(claims)
+        owner = _claimed_owner(option)
+        if owner:
+            claims.append((option, owner))
+    return tuple(claims) if len(claims) >= 2 else ()
+
+
+def _claimed_owner(option: str) -> str | None:
+    """The owner an option's statement names: the party it starts with ("Amazon FSx performs … in the customer's
+    window" claims AWS), else the only one it names."""
+    lead = _LEADING_PARTY.match(option)
+    if lead:
+        return "aws" if lead.group(2).lower() in ("aws", "amazon") else "customer"
+    owners = [o for o, rx in (("shared", _CLAIMS_SHARED), ("customer", _CLAIMS_CUSTOMER), ("aws", _CLAIMS_AWS))
+              if rx.search(option)]
+    return owners[0] if len(owners) == 1 else None
+
+
+_LEADING_PARTY = re.compile(r"\s*(the\s+)?(aws(?!\s+customers?\b)|amazon(?!\s+customers?\b)|customers?|users?|you|"
+                            r"company|companies|aws\s+customers?)\b", re.IGNORECASE)
 
 
 def control_type_subject(text: str) -> str | None:

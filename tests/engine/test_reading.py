@@ -767,3 +767,11 @@ def test_a_setting_flipped_from_is_the_one_left_behind(engine: Engine) -> None:
     a = engine.ask("We flipped the clickstream Kinesis Data Stream from on-demand to provisioned to save money. Do we "
                    "now have to watch shard capacity ourselves, or does Kinesis still scale it?")
     assert a.owner == "customer"
+
+
+def test_statements_are_judged_on_the_stems_service_by_the_party_they_start_with(engine: Engine) -> None:
+    a = engine.ask("A company migrates Windows file shares to Amazon FSx for Windows File Server. Which statement is "
+                   "correct? A) The customer must run Windows Update on the file server B) Amazon FSx performs "
+                   "routine patching of the Windows Server software it manages during the customer's maintenance "
+                   "window C) Patches are applied only on request")
+    assert a.owner == "aws" and "Amazon FSx performs routine patching" in a.summary
