@@ -20,6 +20,7 @@ def default_sets() -> list[Path]:
     sets = [ROOT / "tests" / "fixtures" / "questions.yaml", ROOT / "tests" / "fixtures" / "seed_questions.yaml"]
     sets += sorted((ROOT / "bench").glob("blind_*.yaml")) + sorted((ROOT / "bench").glob("realworld_*.yaml"))
     sets += sorted((ROOT / "bench" / "heldout").glob("*.yaml"))
+    sets += sorted((ROOT / "bench" / "below_bar").glob("*.yaml"))
     sets += [p for p in (SHARED / "dev.yaml", SHARED / "realworld.yaml") if p.exists()]
     return sets
 
@@ -40,7 +41,8 @@ def main(argv: list[str]) -> int:
         cells = " | ".join(band(*r.bands[label]) for _, label in BANDS)
         topic = band(r.topic_fit, r.topic_checked) if r.topic_checked else "—"
         traps = f"{r.off_topic_claimed}/{r.off_topic}" if r.off_topic else "—"
-        name = {"eval": f"shared/eval/{path.name}", "heldout": f"heldout/{path.name}"}.get(path.parent.name, path.name)
+        name = {"eval": f"shared/eval/{path.name}", "heldout": f"heldout/{path.name}",
+                "below_bar": f"below_bar/{path.name}"}.get(path.parent.name, path.name)
         print(f"| `{name}` | {r.total} | {r.owner_accuracy:.1%} | {r.wrong_owner}/{r.answered} | {traps} | {cells} "
               f"| {topic} |")
     return 0
