@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.engine import Engine
 from bot.engine.answer import SURE
 from bot.engine.evaluate import load_questions
@@ -502,10 +504,15 @@ def test_ourselves_asks_who_owns_it(engine: Engine) -> None:
     assert a.answered and a.owner == "aws"
 
 
-def test_a_setting_switched_from_is_the_one_left_behind(engine: Engine) -> None:
-    a = engine.ask("our Kinesis stream switched from on-demand to provisioned last week, now producers get "
-                   "ProvisionedThroughputExceededException. doesn't Kinesis scale shards for us?")
-    assert a.owner == "customer"
+@pytest.mark.parametrize("question", [
+    "our Kinesis stream switched from on-demand to provisioned last week, now producers get "
+    "ProvisionedThroughputExceededException. doesn't Kinesis scale shards for us?",
+    # the move verb six words before "from"
+    "We flipped the clickstream Kinesis Data Stream from on-demand to provisioned to save money. Do we now have to "
+    "watch shard capacity ourselves, or does Kinesis still scale it?",
+])
+def test_a_setting_switched_or_flipped_from_is_the_one_left_behind(engine: Engine, question: str) -> None:
+    assert engine.ask(question).owner == "customer"
 
 
 def test_a_setting_after_moving_something_from_is_the_one_left_behind(engine: Engine) -> None:
@@ -751,27 +758,24 @@ def test_a_move_off_one_platform_and_onto_another_goes_to_the_second(engine: Eng
     assert m.moved_to and m.moved_to[0] == "redshift" and a.owner == "aws"
 
 
-def test_the_true_statement_is_the_claim_the_knowledge_base_agrees_with(engine: Engine) -> None:
-    a = engine.ask("Which statement is true in relation to security in AWS? A. AWS manages everything related to EC2 "
-                   "operating systems. B. AWS customers are responsible for patching any database software running on "
-                   "Amazon EC2. C. Server side encryption is the responsibility of AWS. D. AWS is responsible for the "
-                   "security of your application.")
-    assert a.owner == "customer" and "AWS customers are responsible for patching" in a.summary
-    # asked for the false one: not judged this way
+@pytest.mark.parametrize(("question", "owner", "option"), [
+    ("Which statement is true in relation to security in AWS? A. AWS manages everything related to EC2 operating "
+     "systems. B. AWS customers are responsible for patching any database software running on Amazon EC2. C. Server "
+     "side encryption is the responsibility of AWS. D. AWS is responsible for the security of your application.",
+     "customer", "AWS customers are responsible for patching"),
+    # judged on the stem's service, by the party each option starts with
+    ("A company migrates Windows file shares to Amazon FSx for Windows File Server. Which statement is correct? "
+     "A) The customer must run Windows Update on the file server B) Amazon FSx performs routine patching of the "
+     "Windows Server software it manages during the customer's maintenance window C) Patches are applied only on "
+     "request", "aws", "Amazon FSx performs routine patching"),
+])
+def test_the_true_statement_is_the_claim_the_knowledge_base_agrees_with(engine: Engine, question: str, owner: str,
+                                                                          option: str) -> None:
+    a = engine.ask(question)
+    assert a.owner == owner and option in a.summary
+
+
+def test_a_statement_asked_for_as_false_is_not_judged_by_agreement(engine: Engine) -> None:
     b = engine.ask("Which statement is not true? A. AWS manages the EC2 operating systems. B. Customers patch the "
                    "database software on EC2.")
     assert "Of the statements" not in b.summary
-
-
-def test_a_setting_flipped_from_is_the_one_left_behind(engine: Engine) -> None:
-    a = engine.ask("We flipped the clickstream Kinesis Data Stream from on-demand to provisioned to save money. Do we "
-                   "now have to watch shard capacity ourselves, or does Kinesis still scale it?")
-    assert a.owner == "customer"
-
-
-def test_statements_are_judged_on_the_stems_service_by_the_party_they_start_with(engine: Engine) -> None:
-    a = engine.ask("A company migrates Windows file shares to Amazon FSx for Windows File Server. Which statement is "
-                   "correct? A) The customer must run Windows Update on the file server B) Amazon FSx performs "
-                   "routine patching of the Windows Server software it manages during the customer's maintenance "
-                   "window C) Patches are applied only on request")
-    assert a.owner == "aws" and "Amazon FSx performs routine patching" in a.summary
