@@ -73,6 +73,12 @@ def _control_links(kb: KnowledgeBase) -> dict[str, tuple[tuple[str | None, str],
     return links
 
 
+def _as_customers(a: Answer, confidence: float, note: str) -> Answer:
+    """The answer as the customer's side of it: a failed check or finding is the customer's to act on."""
+    summary = a.summary.replace(f"{OWNER_LABEL[a.owner]}:", f"{OWNER_LABEL['customer']}:", 1)
+    return replace(a, owner="customer", confidence=confidence, summary=f"{summary} {note}")
+
+
 class Engine:
     def __init__(self, kb: KnowledgeBase, today: dt.date | None = None, matcher: Matcher | None = None):
         self.kb = kb
@@ -108,7 +114,12 @@ class Engine:
                         why=f"{m.why}; at most {CONTESTED} as «{c.phrase}» ({c.target}) gives another owner")
             a = replace(self._answer(m), alternative=replace(other, confidence=min(other.confidence, CONTESTED)))
         if a.answered and m.noncompliant and a.owner != "customer" and not m.controls:
-            a = self._finding_is_ours(m, a)
+            # "`codebuild-project-artifact-encryption` NON_COMPLIANT — AWS or us?": an AWS Config (or audit) rule
+            # evaluates a setting in the customer's account, so whatever AWS does by default, the failed check is
+            # the customer's to fix
+            a = _as_customers(a, min(a.confidence, CONTESTED), "(The rule came back NON_COMPLIANT: it checks a "
+                                                                "setting in your account, so bringing it into "
+                                                                "compliance is yours.)")
         if a.answered and m.offered and a.owner not in m.offered and m.confidence > CONTESTED:
             # "A. Your security team B. Your development team C. AWS": none of them is "shared"
             m = replace(m, confidence=CONTESTED, why=f"{m.why}; at most {CONTESTED}: the options offer no "
@@ -152,9 +163,7 @@ class Engine:
             return None
         # the service the stem is about ("…when a customer uses Fargate?"), unless an option names its own
         # ("(c) firmware on the physical EC2 hosts (d) IAM access"): one option's service is not another's
-        stem_ = m.text[:m.text.find(options[0])]
-        named = self.matcher.services_in(stem_)
-        where = m.moved_to[0] if m.moved_to else named[0] if named else None
+        where = m.moved_to[0] if m.moved_to else self._stem_service(m.text, options[0])
         asked, picks = self._options_owned_by(wants, options, where)
         if not picks and wants == "shared" and where:
             # a shared control is the model's class of control ("patch management"), whatever workload the stem
@@ -202,20 +211,16 @@ class Engine:
             if not self.matcher.holds_family(cid):
                 return read
             return build.not_answered(m.text[:500], "unknown_control", EXAMPLES[:3], cid)
-        summary = read.summary
+        note = f"(I don't know the control {cid}: this is read from the rest of the message.)"
+        confidence = min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE)
         if read.owner == "shared":
-            summary = summary.replace(f"{OWNER_LABEL['shared']}:", f"{OWNER_LABEL['customer']}:", 1)
-        return replace(read, owner="customer" if read.owner == "shared" else read.owner,
-                       confidence=min(read.confidence, UNKNOWN_CONTROL_CONFIDENCE),
-                       summary=f"{summary} (I don't know the control {cid}: this is read from the rest of "
-                               "the message.)")
+            return _as_customers(read, confidence, note)
+        return replace(read, confidence=confidence, summary=f"{read.summary} {note}")
 
     def _true_statement(self, m: Match) -> Answer | None:
         """'Which statement is true? A. AWS manages the EC2 OS. B. Customers patch database software on EC2. …':
         when the stem alone names no task, the true option is the one claim the knowledge base agrees with."""
-        stem_ = m.text[:m.text.find(m.claims[0][0])]
-        named = self.matcher.services_in(stem_)  # "… to Amazon FSx for Windows File Server. Which is correct?"
-        where = named[0] if named else None
+        where = self._stem_service(m.text, m.claims[0][0])  # "… to Amazon FSx for Windows File Server. Which is …"
         agreed = []
         for option, claimed in m.claims:
             a = self._answer(self.matcher.match(f"{option}{self._on(option, where)}"))
@@ -227,15 +232,10 @@ class Engine:
         return replace(a, question=m.text[:500], confidence=min(a.confidence, EXAM_CONFIDENCE),
                        summary=f"Of the statements, “{option}” is true: {a.summary}")
 
-    @staticmethod
-    def _finding_is_ours(m: Match, a: Answer) -> Answer:
-        """'`codebuild-project-artifact-encryption` NON_COMPLIANT — AWS or us?': an AWS Config (or audit) rule
-        evaluates a setting in the customer's account, so whatever AWS does by default, the failed check is the
-        customer's to fix."""
-        summary = a.summary.replace(f"{OWNER_LABEL[a.owner]}:", f"{OWNER_LABEL['customer']}:", 1)
-        return replace(a, owner="customer", confidence=min(a.confidence, CONTESTED),
-                       summary=f"{summary} (The rule came back NON_COMPLIANT: it checks a setting in your "
-                               "account, so bringing it into compliance is yours.)")
+    def _stem_service(self, text: str, first_option: str) -> str | None:
+        """The service an exam's stem (the text before its first option) names first."""
+        named = self.matcher.services_in(text[:text.find(first_option)])
+        return named[0] if named else None
 
     def _on(self, option: str, where: str | None) -> str:
         return f" on {self.kb.services[where].name}" if where and not self.matcher.services_in(option) else ""

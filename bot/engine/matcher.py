@@ -381,12 +381,7 @@ class Matcher:
         self.target_stems: dict[str, frozenset[str]] = defaultdict(frozenset)  # every word of a target's phrases
         for p in self.phrases:
             self.target_stems[p.target] |= p.stems
-        self.vocabulary, self.known = self._vocabulary()
-        # the KB's own names and phrases, without the language lists (which hold Spanish or German words)
-        self.named_words = frozenset(w for t in (*(p.text for p in self.phrases), *kb.setting_phrases,
-                                                 *(a for s in kb.services.values()
-                                                   for a in (*s.aliases, *s.weak_aliases, s.name)))
-                                     for w in words(t))
+        self.vocabulary, self.known, self.kb_words = self._vocabulary()
         self.own_words = self._own_words()
         self.control_ids = {c.lower(): c for c in (*kb.controls, *kb.retired_controls)}
         # a service's one-word names ("outposts", "lambda"): a setting naming one is said in its own order
@@ -480,28 +475,30 @@ class Matcher:
             out[service.id] = {d: {t: math.log(1 + n / df[t]) for t in bag} for d, bag in bags.items()}
         return out
 
-    def _vocabulary(self) -> tuple[list[str], frozenset[str]]:
-        """Words typos are corrected to (phrases, aliases, synonyms) and every word the KB knows."""
+    def _vocabulary(self) -> tuple[list[str], frozenset[str], frozenset[str]]:
+        """Words typos are corrected to (phrases, aliases, synonyms), every word the KB knows, and the KB's own
+        words: its phrases, service names and stated settings, without the language lists (which hold Spanish or
+        German words)."""
         kb = self.kb
-        target_texts = [p.text for p in self.phrases]
-        target_texts += [a for s in kb.services.values() for a in (*s.aliases, *s.weak_aliases, s.name)]
-        target_texts += [v for vs in kb.language.synonyms.values() for v in vs]
-        target_texts += list(kb.language.security_words) + list(kb.language.action_words)
+        lang = kb.language
+
+        def words_of(texts) -> frozenset[str]:
+            return frozenset(w for t in texts for w in words(t))
+
+        named = words_of((*(p.text for p in self.phrases),
+                          *(a for s in kb.services.values() for a in (*s.aliases, *s.weak_aliases, s.name))))
+        corrected_to = named | words_of((*(v for vs in lang.synonyms.values() for v in vs), *lang.security_words,
+                                         *lang.action_words))
         # a synonym's folded form ("incloud", "maintwindow") is ours, never what someone typed: no typo fixes to
         # it, unless a title uses it as a word ("hypervisor", which folds "xen")
-        titled = {w for t in (*(d.title for d in kb.duties.values()), *(s.title for s in kb.scenarios.values()))
-                  for w in words(t)}
-        folded = {k for k in kb.language.synonyms if k.isalpha() and not is_english(k) and k not in titled}
-        vocab = sorted({w for t in target_texts for w in words(t) if len(w) >= 4 and w.isalpha()} - folded)
-        known_texts = [*target_texts, *kb.language.synonyms, *kb.language.stopwords, *kb.language.other_clouds,
-                       *(v for vs in kb.language.translations.values() for v in vs)]
-        for d in kb.duties.values():
-            known_texts += [d.aws_does, d.customer_does]
-        for s in kb.services.values():
-            known_texts += [s.aws_does, s.customer_does]
-        known_texts += kb.setting_phrases  # a stated setting's own words ("fleetiq", "sse-c") are never typos
-        known = frozenset(w for t in known_texts for w in words(t))
-        return vocab, known
+        titled = words_of((*(d.title for d in kb.duties.values()), *(s.title for s in kb.scenarios.values())))
+        folded = {k for k in lang.synonyms if k.isalpha() and not is_english(k) and k not in titled}
+        vocab = sorted({w for w in corrected_to if len(w) >= 4 and w.isalpha()} - folded)
+        own = named | words_of(kb.setting_phrases)  # a stated setting's own words ("fleetiq", "sse-c") are never typos
+        said_by_kb = (t for e in (*kb.duties.values(), *kb.services.values()) for t in (e.aws_does, e.customer_does))
+        known = corrected_to | own | words_of((*lang.synonyms, *lang.stopwords, *lang.other_clouds,
+                                               *(v for vs in lang.translations.values() for v in vs), *said_by_kb))
+        return vocab, known, own
 
     # ---- matching ---------------------------------------------------------------------------
     def correct(self, tokens: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -832,7 +829,7 @@ class Matcher:
         alpha = [w for w in said if w.isalpha() and len(w) > 2]
         if not alpha:
             return 0.0
-        return sum(1 for w in alpha if w not in self.named_words and not is_english(w)) / len(alpha)
+        return sum(1 for w in alpha if w not in self.kb_words and not is_english(w)) / len(alpha)
 
     def _asks_owner(self, said: list[str]) -> bool:
         """Who is asked about: "who", "whose job", "aws or us" — or whether a named AWS service does it itself

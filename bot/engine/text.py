@@ -263,6 +263,7 @@ _EXCEPT = re.compile(r"\b(?-i:NOT|EXCEPT)\b|\bwhich\b[^?]*\b(is|are|does|do)\s+n
                      re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)  # one question's text is parsed by several readings (stem, options, claims, offers)
 def _lettered(text: str) -> tuple[str, tuple[str, ...]] | None:
     """The stem and the options of "… A) … B) … C) …" (letters or numbers in order), or None."""
     marks = list(_OPTION.finditer(text))
@@ -359,10 +360,9 @@ def statement_stem(text: str) -> str | None:
     return lettered[0].strip() if lettered and _WHICH_STATEMENT.search(lettered[0]) else None
 
 
-_CLAIMS_AWS = re.compile(r"^\s*(the\s+)?(aws|amazon)\b(?!\s+customers?\b)|\b(responsibility|job|duty)\s+of\s+"
-                         r"(aws|amazon)\b", re.IGNORECASE)
-_CLAIMS_CUSTOMER = re.compile(r"^\s*(the\s+|aws\s+)?(customers?|users?|you|company|companies)\b|\b(responsibility|"
-                              r"job|duty)\s+of\s+(the\s+)?customers?\b", re.IGNORECASE)
+# an option that starts with a party is read by _LEADING_PARTY first; these find the owner named later on
+_CLAIMS_AWS = re.compile(r"\b(responsibility|job|duty)\s+of\s+(aws|amazon)\b", re.IGNORECASE)
+_CLAIMS_CUSTOMER = re.compile(r"\b(responsibility|job|duty)\s+of\s+(the\s+)?customers?\b", re.IGNORECASE)
 _CLAIMS_SHARED = re.compile(r"\b(both|shared\s+between|jointly)\b", re.IGNORECASE)
 _FALSE_WANTED = re.compile(r"\b(not|false|incorrect|untrue|wrong)\b", re.IGNORECASE)
 
