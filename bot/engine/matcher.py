@@ -661,7 +661,9 @@ class Matcher:
         names) count toward a whole phrase but cannot make a partial one."""
         best: dict[str, Candidate] = {}
         weight = self.weight
-        for i in {i for s in content for i in self.by_stem.get(s, ())}:
+        # in knowledge-file order, so that of two phrases of one target scoring the same the same one always wins
+        # (a set's order changes with the process's hash seed)
+        for i in sorted({i for s in content for i in self.by_stem.get(s, ())}):
             p = self.phrases[i]
             if NEG in p.stems and NEG not in content:
                 continue  # "certificate not renewed" is the opposite of "the certificate was renewed"
@@ -721,7 +723,7 @@ class Matcher:
     def near_misses(self, content: frozenset[str], limit: int = 3) -> list[str]:
         """Targets sharing any word with the question, best first (for "did you mean")."""
         tally: dict[str, float] = defaultdict(float)
-        for s in content:
+        for s in sorted(content):  # a float sum in a fixed order: ties rank the same in every process
             for target in {self.phrases[i].target for i in self.by_stem.get(s, ())}:
                 tally[target] += self.weight[s]
         return [t for t, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
