@@ -15,6 +15,7 @@ from bot.engine.matcher import ACCEPT, AWS_NAMES, Candidate, Match, Matcher
 from bot.engine.text import stem, words
 from bot.knowledge.model import Duty, KnowledgeBase, Service
 
+STATED_SHARE = 0.5  # a reading the service's own stated setting supports may rank below the best by this much
 RIVAL_SHARE = 0.75  # a reading scoring at least this share of the best one is a real alternative
 CONTROL_CONFIDENCE = 0.95  # a control ID is named exactly; what it checks is in the knowledge base
 EXAM_CONFIDENCE = 0.85  # one option of several fits the owner asked about: a reading of each, less sure
@@ -97,7 +98,7 @@ class Engine:
         """The reading of the question (what `srm ask --explain` shows) and the answer built from it. With
         the context of an earlier answer in the thread, a follow-up keeps what it does not restate."""
         question = question if isinstance(question, str) else ""
-        m = self.matcher.match(question)
+        m = self._prefer_stated(self.matcher.match(question))
         followed = self._follow_up(m, context) if context is not None else None
         if followed is not None:
             return m, followed
@@ -126,6 +127,41 @@ class Engine:
                                                     f"«{a.owner}»")
             a = self._answer(m)
         return m, a
+
+    def _prefer_stated(self, m: Match) -> Match:
+        """'A manufacturer connects sensors to AWS IoT Core: who delivers firmware updates to the devices?':
+        the best reading («firmware», the hosts under AWS) gives one owner, while a close reading, named whole
+        in the clause that asks, that the named service's own entry speaks to through a setting the question
+        states ("devices"), gives another. The service's own documented case is the more specific knowledge,
+        so it leads; the reading it displaced stays as the rival, which caps the confidence. (A reading only
+        of the context, "managed platform updates ON … who keeps the logs?", stays behind.)"""
+        best = m.best
+        if not m.services or best is None or best.kind != "duty" or len(m.candidates) < 2 or m.controls:
+            return m  # a control named is answered by the control
+        service = self.kb.services[m.services[0]]
+        said = self._said(m)
+        if self._stated_setting(best, service, said):
+            return m
+        owner = self._owner_on(best, service, said)
+        asked = {stem(w) for w in m.asking.split()} if m.asking else m.content
+        for c in m.candidates[1:3]:
+            if c.kind != "duty" or c.coverage < 1.0 or c.score < STATED_SHARE * best.score or not c.stems <= asked:
+                continue
+            setting = self._stated_setting(c, service, said)
+            if setting and self._owner_on(c, service, said) != owner:
+                return replace(m, candidates=(c, *(x for x in m.candidates if x is not c)),
+                               why=f"{m.why}; «{c.phrase}» ({c.target}) leads: {service.name}'s own entry speaks "
+                                   f"to «{setting}»")
+        return m
+
+    def _stated_setting(self, c: Candidate, service: Service, said: Callable[[str], float]) -> str | None:
+        """The setting of the service's own entry for this reading that the question states, if any."""
+        override = service.overrides.get(build.resolve(self.kb, self.kb.duties[c.id], service).id)
+        variant = build.stated(override.variants, said) if override is not None else None
+        return next((w for w in variant.when if said(w)), None) if variant is not None else None
+
+    def _owner_on(self, c: Candidate, service: Service, said: Callable[[str], float]) -> str:
+        return build.for_duty(self.kb, "", self.kb.duties[c.id], service, 1.0, self.today, said).owner
 
     def _said(self, m: Match) -> Callable[[str], float]:
         """How plainly this question states a setting phrase (for override variants). After a move ("we run

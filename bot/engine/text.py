@@ -278,13 +278,21 @@ def _dashed(text: str) -> tuple[str, tuple[str, ...]] | None:
     """Options as a dashed list after the question ("What is the customer responsible for? - Physical access
     controls. - Data encryption. - …"), as practice-exam banks print them."""
     stem_, mark, rest = text.partition("?")
-    if not mark or not rest.lstrip().startswith("- "):
+    rest = _CHOOSE.sub("", rest, count=1)  # "(Choose FOUR)" before the list
+    if not mark:
         return None
-    options = tuple(o for o in (part.strip(" ,;.?") for part in _DASH.split(" " + rest.strip())) if o)
+    if rest.lstrip().startswith("- "):
+        parts = _DASH.split(" " + rest.strip())
+    elif rest.count(" / ") >= 2:  # "… when using S3? Physical security / Patching the service / Bucket policies"
+        parts = rest.split(" / ")
+    else:
+        return None
+    options = tuple(o for o in (part.strip(" ,;.?") for part in parts) if o)
     return (stem_ + mark, options) if 2 <= len(options) <= 6 else None
 
 
 _DASH = re.compile(r"\s+-\s+")
+_CHOOSE = re.compile(r"^\s*\((choose|select|pick)\s+\w+\.?\)", re.IGNORECASE)
 _OR = re.compile(r",?\s+or\s+|,\s+", re.IGNORECASE)
 
 
@@ -400,11 +408,12 @@ _LEADING_PARTY = re.compile(r"\s*(the\s+)?(aws(?!\s+customers?\b)|amazon(?!\s+cu
 def control_type_subject(text: str) -> str | None:
     """'Patch management … is an example of which type of control?' → "who is responsible for patch management
     …": the words before the verb are the task the exam asks about; the rest is the exam's frame."""
-    m = _CONTROL_TYPE.search(text) or _CLASSIFIED.search(text)
+    m = _CONTROL_TYPE.search(text) or _CLASSIFIED.search(text) or _TITLED_TYPE.search(text)
     # the model classifies the control itself, whatever workload the exam puts it on: "patch management for a
     # hybrid estate (EC2, Outposts…)" is asked as "patch management"
     said = re.sub(r"\([^)]*\)?", " ", m.group(1)) if m else ""
     said = _MODEL_ASIDE.sub(" ", said)  # "patch management, per the AWS shared responsibility model, is …"
+    said = re.split(r"[.!?]\s+", said.strip())[-1]  # "AWS patches …; customers patch …. Patch management is …"
     # the workload first ("patch management for NAT gateways, ALBs and proxies"), then any prefix before the
     # subject ("Practice exam Q: patch management", "Under the model, X")
     said = _QUALIFIER.split(said, maxsplit=1)[0]
@@ -415,6 +424,13 @@ def control_type_subject(text: str) -> str | None:
 _CONTROL_TYPE = re.compile(r"^(.*?)\s+(?:is|are|appears?|falls?|counts?)\b[^?]*?\b(?:(?:which|what)\s+(?:type|kind|"
                            r"category|sort)\s+of\s+(?:aws\s+)?control|which\s+control\s+type)",
                            re.IGNORECASE | re.DOTALL)
+
+
+# "Configuration management — AWS maintains … and the customer configures …. What type of control is this?": the
+# control is named first, as a title, and described after it
+_TITLED_TYPE = re.compile(r"^\s*([^—–:\n]{3,60}?)\s+[—–:-]+\s.*\b(?:which|what)\s+(?:type|kind|category|sort)\s+of\s+"
+                          r"(?:aws\s+)?control\s+(?:is|are)\s+(?:this|that|it|these|those)\b",
+                          re.IGNORECASE | re.DOTALL)
 
 
 _MODEL_ASIDE = re.compile(r",?\s*\b(per|under|according\s+to|in|within)\s+(the\s+)?(aws\s+)?shared\s+responsibility"

@@ -238,6 +238,12 @@ def test_which_type_of_control_is_read_as_a_question_about_its_subject(engine: E
     on_a_workload = ("Under the AWS Shared Responsibility Model, patch management for a hybrid estate (EC2, Outposts "
                      "and on-prem servers) is which type of control? A) Inherited B) Shared C) Customer specific")
     assert control_type_subject(on_a_workload) == "who is responsible for patch management?"
+    # the control named first as a title, then described, then "what type of control is this?"
+    titled = ("Patch management — AWS patches its infrastructure and customers patch their guest OS and "
+              "applications. What type of control is this?")
+    assert control_type_subject(titled) == "who is responsible for Patch management?"
+    assert engine.ask(titled).owner == "shared"
+    assert control_type_subject("Q3: AWS patches the hypervisor. What type of control is this?") is None
     assert control_type_subject("AWS patches the hosts, we patch the guest OS. How is patch management "
                                 "classified? A) Inherited B) Shared") == "who is responsible for patch management?"
 
@@ -633,6 +639,18 @@ def test_exam_options_printed_as_a_dashed_list_are_options(engine: Engine) -> No
     assert exam_options("who patches RDS? - asking for the audit") == (None, ())  # one dash is an aside
 
 
+def test_exam_options_separated_by_slashes_are_options(engine: Engine) -> None:
+    from bot.engine.text import exam_options
+
+    q = ("Which of these is the customer's job on Amazon S3? (Select ONE) Securing the storage hardware / Patching "
+         "the S3 service software / Writing the bucket policies")
+    assert exam_options(q) == ("customer", ("Securing the storage hardware", "Patching the S3 service software",
+                                            "Writing the bucket policies"))
+    a = engine.ask(q)
+    assert (a.owner, a.duty.id) == ("customer", "resource-policies") and "bucket policies" in a.summary
+    assert exam_options("who patches RDS? the docs / the console") == (None, ())  # one slash is no list
+
+
 def test_an_agent_named_by_its_service_is_the_agent_on_our_machines(engine: Engine) -> None:
     _, a = engine.explain("we run the CloudWatch agent on our on-prem Windows servers for hybrid monitoring. who "
                           "upgrades it?")
@@ -779,3 +797,36 @@ def test_a_statement_asked_for_as_false_is_not_judged_by_agreement(engine: Engin
     b = engine.ask("Which statement is not true? A. AWS manages the EC2 operating systems. B. Customers patch the "
                    "database software on EC2.")
     assert "Of the statements" not in b.summary
+
+
+def test_a_reading_the_services_own_stated_setting_speaks_to_leads(engine: Engine) -> None:
+    # «firmware» alone reads as the hosts under AWS; IoT Core's own entry says firmware on the devices is yours
+    m, a = engine.explain("We build sensors on AWS IoT Core — who pushes firmware security updates out to the devices?")
+    assert (a.owner, a.duty.id, a.service.id) == ("customer", "patch-management", "iot-core")
+    assert "IoT Core's own entry speaks to" in m.why
+    assert a.alternative is not None and a.alternative.owner == "aws"  # the displaced reading, offered
+    assert a.confidence <= 0.8
+    # the same words with no service named: no entry of a service's own to speak to them
+    plain = engine.ask("who pushes firmware security updates out to the devices?")
+    assert not (plain.answered and plain.owner == "customer" and plain.duty.id == "patch-management")
+
+
+def test_which_party_asks_who_even_beside_a_price(engine: Engine) -> None:
+    a = engine.ask("Which party gives Route 53 its always-on DDoS protection at no extra cost?")
+    assert a.answered and (a.owner, a.duty.id) == ("aws", "network-threat-protection")
+    assert not engine.ask("Route 53 always-on DDoS protection at no extra cost?").answered  # a price question
+
+
+def test_a_5xx_from_an_aws_api_is_on_the_aws_side_and_a_4xx_is_not(engine: Engine) -> None:
+    a = engine.ask("Glue StartJobRun keeps failing with InternalServiceException — our bug or AWS's?")
+    assert a.answered and a.owner == "aws" and a.scenario.id == "aws-api-server-error"
+    denied = engine.ask("Glue StartJobRun fails with AccessDeniedException — our bug or AWS's?")
+    assert not (denied.answered and denied.owner == "aws")
+
+
+def test_rds_for_sql_server_is_license_included_unless_media_is_brought(engine: Engine) -> None:
+    included = engine.ask("do we buy SQL Server licences for our RDS for SQL Server instance, or is that AWS?")
+    assert included.owner == "aws"
+    assert engine.ask("RDS for SQL Server with bring your own media (license mobility): whose SQL Server licences "
+                      "are they?").owner == "customer"
+    assert engine.ask("RDS for Oracle with BYOL: who holds the Oracle licences?").owner == "customer"

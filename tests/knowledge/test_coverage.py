@@ -76,6 +76,8 @@ SCENARIOS = {
     "hardware-failure-aws-facility": ["aws had a hardware failure under our instance",
                                       "ec2 instance scheduled for retirement due to degraded hardware"],
     "aws-service-outage": ["aws service outage is hitting us", "elevated api error rates from aws"],
+    "aws-api-server-error": ["our lambda gets InternalServerException back from the dynamodb api, our bug or aws?",
+                             "support says it is a known bug in the service"],
     "single-az-design-failed": ["our app died with us-east-1a because we ran it all in one az",
                                 "az outage took our rds down and we never enabled multi-az"],
     "single-region-design-failed": ["we were down all day with us-east-1 because everything runs in one region",

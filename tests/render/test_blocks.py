@@ -96,7 +96,7 @@ def test_an_outdated_answer_says_so_next_to_the_owner(engine: Engine) -> None:
 
 
 def test_a_contested_answer_shows_the_other_reading(engine: Engine) -> None:
-    a = engine.ask("who patches a custom runtime (provided.al2) on lambda")
+    a = engine.ask("We build sensors on AWS IoT Core — who pushes firmware security updates out to the devices?")
     assert a.alternative is not None
     blocks = bk.answer_blocks(a)
     valid(blocks)
