@@ -830,3 +830,16 @@ def test_rds_for_sql_server_is_license_included_unless_media_is_brought(engine: 
     assert engine.ask("RDS for SQL Server with bring your own media (license mobility): whose SQL Server licences "
                       "are they?").owner == "customer"
     assert engine.ask("RDS for Oracle with BYOL: who holds the Oracle licences?").owner == "customer"
+
+
+def test_under_the_model_is_not_the_underlying_hosts(engine: Engine) -> None:
+    # the stemmer reads "underlying" as "under": "hosts under the SRM" must not be the hosts under the service
+    a = engine.ask("Configuration management of network devices and hosts under the AWS SRM: AWS, customer, or both?")
+    assert (a.owner, a.duty.id) == ("shared", "configuration-management")
+    assert engine.ask("who patches the underlying hosts of Lambda?").owner == "aws"
+
+
+def test_inter_region_peering_traffic_is_encrypted_by_aws_other_traffic_is_ours(engine: Engine) -> None:
+    peered = engine.ask("inter-Region VPC peering between our VPCs: do we encrypt the traffic or AWS?")
+    assert (peered.owner, peered.duty.id) == ("aws", "encryption-in-transit")
+    assert engine.ask("who encrypts the traffic between our VPCs in one Region?").owner == "customer"
