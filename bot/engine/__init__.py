@@ -140,23 +140,23 @@ class Engine:
             return m  # a control named is answered by the control
         service = self.kb.services[m.services[0]]
         said = self._said(m)
-        if self._stated_setting(best, service, said):
+        if self._stated_setting(self.kb.duties[best.id], service, said):
             return m
-        owner = self._owner_on(best, service, said)
         asked = {stem(w) for w in m.asking.split()} if m.asking else m.content
         for c in m.candidates[1:3]:
             if c.kind != "duty" or c.coverage < 1.0 or c.score < STATED_SHARE * best.score or not c.stems <= asked:
                 continue
-            setting = self._stated_setting(c, service, said)
-            if setting and self._owner_on(c, service, said) != owner:
+            setting = self._stated_setting(self.kb.duties[c.id], service, said)
+            # the owners only once a reading qualifies: building an answer is the costly part, and rarely needed
+            if setting and self._owner_on(c, service, said) != self._owner_on(best, service, said):
                 return replace(m, candidates=(c, *(x for x in m.candidates if x is not c)),
                                why=f"{m.why}; «{c.phrase}» ({c.target}) leads: {service.name}'s own entry speaks "
                                    f"to «{setting}»")
         return m
 
-    def _stated_setting(self, c: Candidate, service: Service, said: Callable[[str], float]) -> str | None:
-        """The setting of the service's own entry for this reading that the question states, if any."""
-        override = service.overrides.get(build.resolve(self.kb, self.kb.duties[c.id], service).id)
+    def _stated_setting(self, duty: Duty, service: Service, said: Callable[[str], float]) -> str | None:
+        """The setting of the service's own entry for this duty that the question states, if any."""
+        override = service.overrides.get(build.resolve(self.kb, duty, service).id)
         variant = build.stated(override.variants, said) if override is not None else None
         return next((w for w in variant.when if said(w)), None) if variant is not None else None
 
@@ -373,23 +373,22 @@ class Engine:
         # nodes — do we need SSM on them?"), is the subject before one named only in passing
         asked = set(self.matcher.services_in(m.asking)) if m.asking else set()
         first_asked = m.services[0] in asked
-        subject = moved or min(named, key=lambda s: self._subject_rank(build.resolve(self.kb, duty, s), s, said,
-                                                                        s.id in asked or not first_asked))
+        subject = moved or min(named, key=lambda s: self._subject_rank(duty, s, said, s.id in asked or not first_asked))
 
         result = build.for_duty(self.kb, shown, duty, subject, m.confidence, self.today, said)
         others = tuple(build.for_duty(self.kb, shown, duty, s, m.confidence, self.today, said)
                        for s in named if s is not subject)[:3]
         return replace(result, related=others)
 
-    @staticmethod
-    def _subject_rank(duty: Duty, service: Service, said: Callable[[str], float], asked: bool) -> tuple[bool, ...]:
+    def _subject_rank(self, duty: Duty, service: Service, said: Callable[[str], float],
+                      asked: bool) -> tuple[bool, ...]:
         """The subject is the service whose own docs speak to the setting the question states ("an
         ACM-issued certificate on CloudFront", "AWS managed keys for S3"); else a workload rather than an
         account-wide tool ("the iam role of our ecs tasks" is about ECS); then the service whose main duty
         it is, then any service whose own docs speak to the duty."""
-        override = service.overrides.get(duty.id)
-        stated = override is not None and build.stated(override.variants, said) is not None
-        return not stated, not asked, service.account_wide, service.primary_duty != duty.id, override is None
+        stated = self._stated_setting(duty, service, said) is not None
+        own = build.resolve(self.kb, duty, service).id
+        return not stated, not asked, service.account_wide, service.primary_duty != own, own not in service.overrides
 
     def _for_control(self, m: Match, control_id: str) -> Answer:
         """The control's own service (by its ID family) and the duty it evidences there."""

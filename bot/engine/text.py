@@ -278,9 +278,9 @@ def _dashed(text: str) -> tuple[str, tuple[str, ...]] | None:
     """Options as a dashed list after the question ("What is the customer responsible for? - Physical access
     controls. - Data encryption. - …"), as practice-exam banks print them."""
     stem_, mark, rest = text.partition("?")
-    rest = _CHOOSE.sub("", rest, count=1)  # "(Choose FOUR)" before the list
     if not mark:
         return None
+    rest = _CHOOSE.sub("", rest, count=1)  # "(Choose FOUR)" before the list
     if rest.lstrip().startswith("- "):
         parts = _DASH.split(" " + rest.strip())
     elif rest.count(" / ") >= 2:  # "… when using S3? Physical security / Patching the service / Bucket policies"
