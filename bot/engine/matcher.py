@@ -43,6 +43,7 @@ from bot.engine.text import (
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
+SPLIT_EXTRA = 2  # words besides security ones a "who secures X?" question may leave unread
 _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
 _CAPITALISED = re.compile(r"(?<!:)\b[A-Z][A-Za-z]{2,}\b")  # not a condition key's name ("s3:TlsVersion")
 _POSSESSIVE = re.compile(r"\b([A-Za-z]+)'s\b")
@@ -1021,6 +1022,8 @@ class Matcher:
             return replace(m, candidates=(cand, *m.candidates), confidence=0.8)
         if confidence >= ACCEPT and not only_security:
             return replace(m, confidence=confidence)
+        if not task and unread_share(m.text) > UNREAD_SHARE:
+            return replace(m, confidence=confidence)  # its task is in a script srm cannot read: not "who secures X?"
         if only_security or about_resources or not task:
             return replace(m, confidence=0.9 if task else 0.7, about_service_only=True)
         primary = self.kb.services[m.services[0]].primary_duty
@@ -1028,7 +1031,9 @@ class Matcher:
             # "enable guardduty", "cloudtrail wasn't enabled so we can't investigate": its main duty
             cand = Candidate(f"duty:{primary}", "(primary duty)", 0.0, 1.0)
             return replace(m, candidates=(cand, *m.candidates), confidence=0.75)
-        if task & self.security:  # "who is responsible for eks security, mgmt wants to know"
+        if task & self.security and len(task - self.security) <= SPLIT_EXTRA:
+            # "who is responsible for eks security, mgmt wants to know"; with more unexplained words
+            # than that the question is about something srm did not read, so the split is no answer
             return replace(m, confidence=0.6, about_service_only=True)
         return replace(m, confidence=confidence)
 
