@@ -43,6 +43,7 @@ from bot.engine.text import (
 from bot.knowledge.model import KnowledgeBase
 
 ACCEPT = 0.5  # minimum confidence to claim an owner
+TITLE_WORDS = 5  # a control title this long is a pasted finding, not everyday words
 SPLIT_EXTRA = 2  # words besides security ones a "who secures X?" question may leave unread
 _CONTROL_ID = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*)\.(\d{1,3})(?![\w.])")  # EC2.8, s3.1, RDS.13
 _CAPITALISED = re.compile(r"(?<!:)\b[A-Z][A-Za-z]{2,}\b")  # not a condition key's name ("s3:TlsVersion")
@@ -389,6 +390,9 @@ class Matcher:
         self.product_words = frozenset(a for sv in kb.services.values() for a in sv.aliases
                                        if " " not in a and len(a) > 3)
         self.held_families = frozenset(c.split(".")[0].lower() for c in self.control_ids)
+        # a finding pasted without its ID still carries the control's title, word for word
+        self.control_titles = {" ".join(words(c.title)): c.id for c in kb.controls.values()
+                               if len(words(c.title)) >= TITLE_WORDS}
         # "[ElasticBeanstalk.2]": a family we hold no control of, named like a service we know, is a control still
         self.control_families = self.held_families | {
             joined for s in kb.services.values() for a in s.aliases
@@ -880,7 +884,8 @@ class Matcher:
         return None
 
     def _named_controls(self, m: Match) -> Match:
-        """Security Hub control IDs in the question: known, retired, or of a known family but unknown."""
+        """Security Hub control IDs in the question: known, retired, or of a known family but unknown; and
+        known controls named only by their title ("EKS clusters should use encrypted Kubernetes secrets")."""
         known, retired, unknown = [], [], []
         for family, number in _CONTROL_ID.findall(m.text):
             if family.lower() not in self.control_families:
@@ -890,6 +895,9 @@ class Matcher:
             name = cid or f"{family}.{number}"
             if name not in bucket:
                 bucket.append(name)
+        if not (known or retired or unknown):
+            said = f" {' '.join(words(m.text))} "
+            known = [cid for title, cid in self.control_titles.items() if f" {title} " in said][:1]
         return replace(m, controls=tuple(known), retired_controls=tuple(retired), unknown_controls=tuple(unknown))
 
     def holds_family(self, control_id: str) -> bool:
