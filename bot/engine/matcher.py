@@ -34,6 +34,7 @@ from bot.engine.text import (
     linked_cloud,
     offered_owners,
     reports_noncompliance,
+    says_no_action,
     stated_claims,
     statement_stem,
     stem,
@@ -324,6 +325,7 @@ class Match:
     exam: tuple[str | None, tuple[str, ...]] = (None, ())  # "which is the customer's job? A) … B) …"
     offered: frozenset[str] = frozenset()  # the owners an exam's party options offer ("A) AWS B) Your team")
     noncompliant: bool = False  # an AWS Config or audit result pasted in: "`lambda-dlq-check` NON_COMPLIANT"
+    no_action: bool = False  # a notice quoted as asking nothing of customers: "manualRemediation: None required"
     claims: tuple[tuple[str, str], ...] = ()  # "which statement is true? A. AWS manages …": each option's owner
     unknown_product: str | None = None  # "CockroachDB", "Proxmox": a product name the KB does not know
     unexplained: frozenset[str] = frozenset()  # task words the KB knows that the best reading leaves out
@@ -800,7 +802,8 @@ class Matcher:
                      billing=bool(self._find_phrase(said, self.billing)),
                      privacy_law=bool(self._find_phrase(said, self.privacy_law)))
         base = replace(self._named_controls(base), exam=exam_options(text), offered=offered_owners(text),
-                       noncompliant=reports_noncompliance(text), claims=stated_claims(text))
+                       noncompliant=reports_noncompliance(text), no_action=says_no_action(text),
+                       claims=stated_claims(text))
         if not services:
             base = replace(base, unknown_service=self._unknown_service(said))
         if not named:  # none, or only a technology ("postgres", "kafka"): whose product is it?

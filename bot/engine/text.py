@@ -79,6 +79,23 @@ def reports_noncompliance(text: str) -> bool:
     return bool(_NON_COMPLIANT.search(text))
 
 
+# "manualRemediation: None required", "AWS infrastructure has been patched, no customer action required"
+_NO_ACTION = re.compile(r"(?i)\b(?:manual\s*remediation\W{0,4}|remediation (?:says|listed as)\W{0,4})\W?none required\b"
+                        r"|\bno (?:customer |further )?action (?:is )?(?:required|needed)\b"
+                        r"|\brequires no customer action\b")
+
+
+_ACTION_REQUIRED = re.compile(r"(?i)(?<!\bno )(?<!\bno customer )\baction (?:is )?required\b"
+                              r"|\buser action\b|\bmust (?:manually )?update\b")
+
+
+def says_no_action(text: str) -> bool:
+    """A notice or write-up quoted as saying customers need do nothing: what it is about was AWS's to fix.
+    Not when it also asks for action ("if … set to update automatically, no action is required. Otherwise,
+    action is required")."""
+    return bool(_NO_ACTION.search(text)) and not _ACTION_REQUIRED.search(text)
+
+
 def unread_share(text: str) -> float:
     """The share of a message, by weight of letters, that is not in Latin letters (Hangul, CJK, Devanagari,
     Cyrillic…): words srm cannot read, since it reads only the Latin words. One such letter carries about as

@@ -843,3 +843,37 @@ def test_inter_region_peering_traffic_is_encrypted_by_aws_other_traffic_is_ours(
     peered = engine.ask("inter-Region VPC peering between our VPCs: do we encrypt the traffic or AWS?")
     assert (peered.owner, peered.duty.id) == ("aws", "encryption-in-transit")
     assert engine.ask("who encrypts the traffic between our VPCs in one Region?").owner == "customer"
+
+
+def test_a_notice_saying_customers_need_do_nothing_is_about_an_aws_fix(engine: Engine) -> None:
+    quoted = ("AWS Glue connection password leakage: a principal with glue:GetConnection could read the database "
+              "password in the console. manualRemediation: None required. Who fixes this?")
+    a = engine.ask(quoted)
+    assert a.answered and a.owner == "aws" and a.confidence <= 0.8
+    plain = engine.ask("a principal with glue:GetConnection can read the database password in the console. "
+                       "Who fixes this?")
+    assert not (plain.answered and plain.owner == "aws")
+    # a notice that asks for action when a setting is off is not one that asks nothing
+    conditional = engine.ask("CodeDeploy agent 1.3.2 fixes a CVE. If your agent updates automatically, no action "
+                             "is required. Otherwise, action is required to manually update the agent. Who updates "
+                             "ours, baked into the AMI?")
+    assert conditional.owner == "customer"
+
+
+def test_a_control_title_pasted_without_its_id_names_the_control(engine: Engine) -> None:
+    m = engine.matcher.match('Security Hub: "EKS clusters should use encrypted Kubernetes secrets" FAILED for '
+                             "cluster prod-eks. AWS thing or us thing?")
+    assert m.controls == ("EKS.3",)
+    assert engine.ask('Security Hub: "EKS clusters should use encrypted Kubernetes secrets" FAILED for cluster '
+                      "prod-eks. AWS thing or us thing?").owner == "customer"
+    assert not engine.matcher.match("do EKS clusters use encrypted Kubernetes secrets by default?").controls
+
+
+def test_a_service_named_beside_many_unread_words_gets_no_split(engine: Engine) -> None:
+    a = engine.ask("who is responsible for eks security, mgmt wants to know")
+    assert a.answered and a.owner == "shared"
+    b = engine.ask("<@U04QX7ZKQ> who owns the #sec-findings channel now that Priya moved teams? the GuardDuty bot "
+                   "keeps posting there and nobody's subscribed lol")
+    assert not b.answered
+    # a task written in a script srm cannot read is not "who secures RDS?"
+    assert not engine.ask("使用 Amazon RDS 时,加密策略和访问控制是谁的责任?").answered
