@@ -63,6 +63,8 @@ MOVE_VERBS = frozenset({"move", "moved", "moving", "moves", "migrate", "migrated
                         "switch", "switched", "switching", "transition", "transitioning", "porting"})
 # "moving off Azure", "migrating from GCP": where a move starts
 ORIGIN = MOVE_VERBS | {"off", "leaving", "exiting"}
+LEAVING = MOVE_VERBS | {"coming", "come", "came"}  # "coming from X on EC2": where the team comes from
+LEFT_REACH = 6  # words between that "from" and the platform's "on"
 QUESTION_WORDS = frozenset({"how", "much", "many", "long", "often", "what", "where", "when", "why", "which"})
 SERVICE_ASKED = frozenset({"does", "will", "did", "doesn", "won"})  # "does ACM …": is it the service's job
 MOVE_REACH = 4  # words between the verb and "to" ("move the whole thing over to")
@@ -193,6 +195,15 @@ def _in_order(stems: list[str], seq: tuple[str, ...], reach: int) -> bool:
             if pos is None:
                 break
         if pos is not None:
+            return True
+    return False
+
+
+def _left(tokens: list[str], i: int) -> bool:
+    """'coming from self-managed Cassandra on EC2', 'moving from Postgres on EC2': the platform named is the one
+    being left, not the one asked about."""
+    for j in range(max(0, i - LEFT_REACH), i):
+        if tokens[j] == "from" and LEAVING.intersection(tokens[max(0, j - 2):j]):
             return True
     return False
 
@@ -566,7 +577,7 @@ class Matcher:
         moving = any(t in MOVE_VERBS for t in tokens) or any(
             t == "from" and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(tokens))
         onto = PLATFORM_WORDS | {"to", "onto", "into"} if moving else PLATFORM_WORDS  # "from ec2 to lambda"
-        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in onto]
+        platform = [(i, sid) for i, sid in chosen if i > 0 and tokens[i - 1] in onto and not _left(tokens, i)]
         for _, sid in [*sorted(platform), *sorted(chosen)]:
             if sid not in ordered:
                 ordered.append(sid)

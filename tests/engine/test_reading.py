@@ -877,3 +877,11 @@ def test_a_service_named_beside_many_unread_words_gets_no_split(engine: Engine) 
     assert not b.answered
     # a task written in a script srm cannot read is not "who secures RDS?"
     assert not engine.ask("使用 Amazon RDS 时,加密策略和访问控制是谁的责任?").answered
+
+
+def test_the_platform_a_team_comes_from_is_not_the_subject(engine: Engine) -> None:
+    came = engine.matcher.match("with Amazon Keyspaces do we have to patch any Cassandra nodes? coming from "
+                                "self-managed Cassandra on EC2")
+    assert came.services[0] == "keyspaces"
+    still = engine.matcher.match("with Amazon Keyspaces as the target, do we patch the Cassandra nodes we run on EC2?")
+    assert still.services[0] == "ec2"
