@@ -23,6 +23,7 @@ FOLLOW_UP_CONFIDENCE = 0.85  # the task comes from the thread, not from the word
 UNKNOWN_CONTROL_CONFIDENCE = 0.8  # a finding of a control we do not know, read from its pasted title
 REQUEST_CONFIDENCE = 0.7  # a task asked for ("create a …"), its owner implied rather than asked about
 RESIDENCY = "data-residency"  # where data lives: a privacy-law question that is still about AWS
+NOTICE_ONLY = 0.6  # how sure an answer read only from such a notice is
 FIXED_BY_AWS = "aws-zero-day"  # the duty of AWS finding and fixing flaws in its own services
 CONTESTED = 0.8  # the most confidence left when such an alternative names another owner: less sure, still answered
 
@@ -122,12 +123,14 @@ class Engine:
             a = _as_customers(a, min(a.confidence, CONTESTED), "(The rule came back NON_COMPLIANT: it checks a "
                                                                 "setting in your account, so bringing it into "
                                                                 "compliance is yours.)")
-        if a.answered and m.no_action and a.owner != "aws" and not (m.controls or m.noncompliant):
+        unread = not a.answered and bool(m.services) and m.asks_owner and not m.other_cloud
+        if m.no_action and ((a.answered and a.owner != "aws") or unread) and not (m.controls or m.noncompliant):
             # "… manualRemediation: None required. Is this ours to fix?": the notice itself says customers
             # need do nothing, so what it describes was fixed in AWS's own service (measured: all of the
-            # development sets' questions quoting such a notice are keyed AWS)
-            m = replace(m, confidence=min(m.confidence, CONTESTED),
-                        why=f"{m.why}; the notice quoted asks no customer action: AWS's own fix")
+            # development sets' questions quoting such a notice are keyed AWS); read on a named service even
+            # when nothing else in it was, though then less sure
+            sure = min(m.confidence, CONTESTED) if a.answered else NOTICE_ONLY
+            m = replace(m, confidence=sure, why=f"{m.why}; the notice quoted asks no customer action: AWS's own fix")
             fixed = self._answer(replace(m, candidates=(Candidate(f"duty:{FIXED_BY_AWS}", "(no customer action)",
                                                                   0.0, 1.0),), about_service_only=False))
             a = fixed if fixed.answered else a

@@ -89,11 +89,24 @@ _ACTION_REQUIRED = re.compile(r"(?i)(?<!\bno )(?<!\bno customer )\baction (?:is 
                               r"|\buser action\b|\bmust (?:manually )?update\b")
 
 
+# "AWS has since fixed the issue", "Following disclosure, AWS fixed the bug", "AWS now enforces that …"
+_AWS_FIXED = re.compile(r"(?i)\b(?:aws|amazon) (?:has |have )?(?:since |now |quickly )?(?:fixed|patched|mitigated|"
+                        r"remediated) (?:the|this|it|that|an?)\b|\bissue has been resolved\b|\baws now enforces\b")
+
+
 def says_no_action(text: str) -> bool:
-    """A notice or write-up quoted as saying customers need do nothing: what it is about was AWS's to fix.
-    Not when it also asks for action ("if … set to update automatically, no action is required. Otherwise,
-    action is required")."""
-    return bool(_NO_ACTION.search(text)) and not _ACTION_REQUIRED.search(text)
+    """A notice or write-up quoted as saying customers need do nothing, or that AWS has fixed it: what it is
+    about was AWS's to fix. Not when it also asks for action ("if … set to update automatically, no action is
+    required. Otherwise, action is required"), and not when the words are asked ("has AWS fixed it?")."""
+    if _ACTION_REQUIRED.search(text):
+        return False
+    return any(not _asked(text, m.end()) for r in (_NO_ACTION, _AWS_FIXED) for m in r.finditer(text))
+
+
+def _asked(text: str, end: int) -> bool:
+    """Whether the sentence these words end in is a question."""
+    rest = re.match(r"[^.!?\n]*([.!?\n]|$)", text[end:])
+    return bool(rest and rest.group(1) == "?")
 
 
 def unread_share(text: str) -> float:

@@ -858,6 +858,13 @@ def test_a_notice_saying_customers_need_do_nothing_is_about_an_aws_fix(engine: E
                              "is required. Otherwise, action is required to manually update the agent. Who updates "
                              "ours, baked into the AMI?")
     assert conditional.owner == "customer"
+    # "AWS has since fixed …" said, not asked
+    told = engine.ask("A flaw in Bedrock's model access control let IAM policies be bypassed. AWS has since fixed "
+                      "the issue and notified affected customers. Who had to fix the condition-key enforcement?")
+    assert told.owner == "aws"
+    asked = engine.ask("someone re-encrypted our S3 objects with SSE-C using our leaked keys. Do we need to do "
+                       "anything or has AWS fixed it?")
+    assert asked.owner != "aws"
 
 
 def test_a_control_title_pasted_without_its_id_names_the_control(engine: Engine) -> None:
