@@ -123,8 +123,8 @@ class Engine:
             a = _as_customers(a, min(a.confidence, CONTESTED), "(The rule came back NON_COMPLIANT: it checks a "
                                                                 "setting in your account, so bringing it into "
                                                                 "compliance is yours.)")
-        unread = not a.answered and bool(m.services) and m.asks_owner and not m.other_cloud
-        if m.no_action and ((a.answered and a.owner != "aws") or unread) and not (m.controls or m.noncompliant):
+        only_notice = not a.answered and bool(m.services) and m.asks_owner and not m.other_cloud
+        if m.no_action and ((a.answered and a.owner != "aws") or only_notice) and not (m.controls or m.noncompliant):
             # "… manualRemediation: None required. Is this ours to fix?": the notice itself says customers
             # need do nothing, so what it describes was fixed in AWS's own service (measured: all of the
             # development sets' questions quoting such a notice are keyed AWS); read on a named service even
