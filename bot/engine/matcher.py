@@ -199,13 +199,20 @@ def _in_order(stems: list[str], seq: tuple[str, ...], reach: int) -> bool:
     return False
 
 
+def _after_from(tokens: list[str], at: int, verbs: frozenset[str], span: int, verb_reach: int,
+                starts: tuple[str, ...] = ("from",)) -> bool:
+    """A 'from' (or another start word) within `span` words before `at`, with one of `verbs` within `verb_reach`
+    words before it: where a move or a team starts."""
+    for j in range(max(0, at - span), at):
+        if tokens[j] in starts and verbs.intersection(tokens[max(0, j - verb_reach):j]):
+            return True
+    return False
+
+
 def _left(tokens: list[str], i: int) -> bool:
     """'coming from self-managed Cassandra on EC2', 'moving from Postgres on EC2': the platform named is the one
     being left, not the one asked about."""
-    for j in range(max(0, i - LEFT_REACH), i):
-        if tokens[j] == "from" and LEAVING.intersection(tokens[max(0, j - 2):j]):
-            return True
-    return False
+    return _after_from(tokens, i, LEAVING, LEFT_REACH, 2)
 
 
 def _moved_from(tokens: tuple[str, ...], start: int) -> bool:
@@ -617,10 +624,7 @@ class Matcher:
     def _moving_from(tokens: list[str], to: int) -> bool:
         """'moving from our own DCs on EC2 to …', 'move the DB off Postgres-on-EC2 and onto Redshift': a move verb a
         few words before a 'from' (or 'off') a few words before 'to'."""
-        for j in range(max(0, to - 2 * MOVE_REACH), to):
-            if tokens[j] in ("from", "off") and MOVE_VERBS.intersection(tokens[max(0, j - 1 - MOVE_REACH):j]):
-                return True
-        return False
+        return _after_from(tokens, to, MOVE_VERBS, 2 * MOVE_REACH, MOVE_REACH + 1, ("from", "off"))
 
     def _find_category(self, tokens: list[str], used: set[int]) -> str | None:
         """A category named as such ("abstracted services"); its words are then not duty words."""
